@@ -1,0 +1,141 @@
+"""Reading articles: UTF-8 text, optional front matter, one paragraph per line or blank-line separated."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from .errors import ArticleError
+from .models import Article, Paragraph
+
+FRONT_MATTER_KEYS = frozenset({"title", "published", "source", "url"})
+_SOURCE_LINE = re.compile(r"^Source:\s*(?P<source>\S.*)$")
+_KEY_VALUE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*)$")
+
+
+def bundled_article_path() -> Path:
+    """The article that ships with the package and is used when none is given."""
+    data = resources.files("retrieval") / "data"
+    paths = sorted(Path(str(entry)) for entry in data.iterdir() if entry.name.endswith(".txt"))
+    if not paths:
+        raise ArticleError("the bundled article is missing from the installed package")
+    return paths[0]
+
+
+def parse_article(raw: bytes, *, article_id: str, path: str = "") -> Article:
+    """Parse one article from its raw bytes; raise ArticleError on bad input."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"{path or article_id}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    meta, body = _split_front_matter(lines, path or article_id)
+    paragraphs = _paragraphs(body)
+    if paragraphs and (match := _SOURCE_LINE.match(paragraphs[-1])):
+        paragraphs.pop()
+        meta.setdefault("source", match["source"].strip())
+    if not paragraphs:
+        raise ArticleError(f"{path or article_id}: the article has no text")
+    published = None
+    if meta.get("published"):
+        try:
+            published = date.fromisoformat(meta["published"])
+        except ValueError:
+            raise ArticleError(
+                f"{path or article_id}: front matter 'published' must be YYYY-MM-DD, got {meta['published']!r}"
+            ) from None
+    return Article(
+        id=article_id,
+        path=path,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        paragraphs=tuple(Paragraph(number, para) for number, para in enumerate(paragraphs, start=1)),
+        title=meta.get("title") or None,
+        published=published,
+        source=meta.get("source") or None,
+        url=meta.get("url") or None,
+    )
+
+
+def _split_front_matter(lines: list[str], where: str) -> tuple[dict[str, str], list[str]]:
+    """Split off a leading ``---`` block of ``key: value`` lines, if there is one."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or lines[first].strip() != "---":
+        return {}, lines
+    try:
+        end = next(i for i in range(first + 1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise ArticleError(f"{where}: front matter opened with '---' but never closed") from None
+    meta: dict[str, str] = {}
+    for line in lines[first + 1 : end]:
+        if not line.strip():
+            continue
+        match = _KEY_VALUE.match(line.strip())
+        if not match:
+            raise ArticleError(f"{where}: front matter line is not 'key: value': {line.strip()!r}")
+        key = match["key"].lower()
+        if key in FRONT_MATTER_KEYS:
+            meta[key] = match["value"].strip().strip("\"'")
+    return meta, lines[end + 1 :]
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """One paragraph per non-blank line, or per blank-line separated block when lines are wrapped."""
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            blocks[-1].append(line.strip())
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [block for block in blocks if block]
+    # Blank-line separated text with wrapped lines: join each block. Otherwise each line is a paragraph.
+    wrapped = len(blocks) > 1 and any(len(block) > 1 for block in blocks)
+    if wrapped:
+        return [" ".join(block) for block in blocks]
+    return [line for block in blocks for line in block]
+
+
+def load_article(path: Path) -> Article:
+    """Read and parse one article file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ArticleError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ArticleError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from None
+    return parse_article(raw, article_id=path.stem, path=str(path))
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files stay as they are; a directory stands for its ``*.txt`` files, sorted."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.txt"))
+            if not found:
+                raise ArticleError(f"{path}: directory holds no *.txt articles")
+            out.extend(found)
+        elif path.exists():
+            out.append(path)
+        else:
+            raise ArticleError(f"{path}: no such file or directory")
+    return out
+
+
+def load_articles(paths: Sequence[Path] | None = None) -> list[Article]:
+    """Load a corpus: the given files and directories, or the bundled article. Ids must be unique."""
+    files = expand_paths(paths) if paths else [bundled_article_path()]
+    articles = [load_article(path) for path in files]
+    seen: dict[str, str] = {}
+    for article in articles:
+        if article.id in seen and seen[article.id] != article.path:
+            raise ArticleError(f"two articles share the name {article.id!r}: {seen[article.id]} and {article.path}")
+        seen[article.id] = article.path
+    # The same file named twice is one article.
+    unique = {article.path: article for article in articles}
+    return list(unique.values())
