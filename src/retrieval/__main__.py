@@ -1,0 +1,5 @@
+"""``python -m retrieval``."""
+
+from .cli import main
+
+raise SystemExit(main())

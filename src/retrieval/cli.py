@@ -1,0 +1,216 @@
+"""``newsdesk`` / ``python -m retrieval``: ask, quotes, speakers and timeline from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from . import __version__
+from .config import RetrievalSettings
+from .errors import NewsdeskError
+from .models import Answer, Quote, Speaker, Timeline
+from .service import Newsdesk
+
+EXIT_USAGE = 2
+ServiceFactory = Callable[[RetrievalSettings], Newsdesk]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line and exit 2 like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line grammar."""
+    parser = _Parser(prog="newsdesk", description="Ask questions about news articles.")
+    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--article", action="append", type=Path, metavar="PATH",
+                       help="an article file or a directory of *.txt (repeatable); default: the bundled one")
+        p.add_argument("--json", action="store_true", help="print JSON instead of readable text")
+
+    ask = sub.add_parser("ask", help="the passages that answer a question")
+    ask.add_argument("question", help="the question, or - to read one question per line from stdin")
+    ask.add_argument("--top-k", type=int, metavar="K", help="how many passages to show")
+    common(ask)
+    quotes = sub.add_parser("quotes", help="quotations, grouped by speaker")
+    quotes.add_argument("--speaker", metavar="NAME", help="only this speaker (any alias, any case)")
+    common(quotes)
+    speakers = sub.add_parser("speakers", help="who is quoted, with role and quote count")
+    common(speakers)
+    timeline = sub.add_parser("timeline", help="dated events in chronological order")
+    timeline.add_argument("--published", metavar="YYYY-MM-DD",
+                          help="publication date, for articles whose front matter gives none")
+    common(timeline)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, service_factory: ServiceFactory | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 2 bad input)."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING").upper(),
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        overrides: dict[str, object] = {}
+        if args.article:
+            overrides["articles"] = args.article
+        settings = RetrievalSettings(**overrides)  # type: ignore[arg-type]
+        service = (service_factory or Newsdesk.from_settings)(settings)
+        return _COMMANDS[args.command](service, args, sys.stdout)
+    except NewsdeskError as exc:
+        print(f"newsdesk: error: {exc}", file=sys.stderr)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "settings"
+        print(f"newsdesk: error: invalid setting {where}: {first['msg']}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("newsdesk: interrupted", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _ask(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
+    if args.top_k is not None and not 1 <= args.top_k <= 100:
+        raise NewsdeskError("--top-k must be between 1 and 100")
+    if args.question != "-":
+        answer = service.ask(args.question, top_k=args.top_k)
+        out.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n" if args.json else _answer_text(answer))
+        return 0
+    # Batch mode: the model loads once; one JSON object per non-blank line, in order.
+    for line in sys.stdin:
+        if line.strip():
+            answer = service.ask(line, top_k=args.top_k)
+            out.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n")
+            out.flush()
+    return 0
+
+
+def answer_json(answer: Answer) -> dict[str, object]:
+    """The documented JSON shape of one answer."""
+    return {
+        "question": answer.question,
+        "answerable": answer.answerable,
+        "passages": [
+            {"article": h.passage.article, "paragraph": h.passage.paragraph, "text": h.passage.text,
+             "score": h.score, "speakers": list(h.speakers)}
+            for h in answer.hits
+        ],
+    }
+
+
+def _answer_text(answer: Answer) -> str:
+    lines = [f"Q: {answer.question}"]
+    if not answer.answerable:
+        lines.append("The article does not seem to answer this. Closest passage:" if answer.hits else
+                     "The article does not answer this.")
+    hits = answer.hits if answer.answerable else answer.hits[:1]
+    for rank, hit in enumerate(hits, start=1):
+        p = hit.passage
+        speakers = f" · speakers: {', '.join(hit.speakers)}" if hit.speakers else ""
+        lines.append(f"\n[{rank}] {p.article} ¶{p.paragraph} · score {hit.score:.3f}{speakers}")
+        lines.append(f"    {p.text}")
+    return "\n".join(lines) + "\n"
+
+
+def _quotes(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
+    quotes = service.quotes(speaker=args.speaker)
+    if args.json:
+        out.write(json.dumps({"quotes": [asdict(q) for q in quotes]}, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out.write(_quotes_text(quotes, service.speakers()))
+    return 0
+
+
+def _quotes_text(quotes: Sequence[Quote], speakers: Sequence[Speaker]) -> str:
+    if not quotes:
+        return "No quotations found.\n"
+    roles = {(s.article, s.name): s.role for s in speakers}
+    groups: dict[tuple[str, str], list[Quote]] = {}
+    for q in quotes:
+        groups.setdefault((q.article, q.speaker), []).append(q)
+    multi = len({q.article for q in quotes}) > 1
+    lines: list[str] = []
+    for (article, name), items in groups.items():
+        role = roles.get((article, name))
+        unresolved = "" if items[0].speaker_resolved else " (unresolved)"
+        head = f"{name}{unresolved}" + (f", {role}" if role else "") + (f" [{article}]" if multi else "")
+        lines.append(f"{head} — {len(items)} quote{'s' if len(items) != 1 else ''}")
+        for q in items:
+            lines.append(f"  ¶{q.paragraph} {q.kind:<8} {q.text}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _speakers(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
+    speakers = service.speakers()
+    if args.json:
+        rows = [{"article": s.article, "name": s.name, "role": s.role, "kind": s.kind,
+                 "aliases": list(s.aliases), "quotes": s.quotes, "first_paragraph": s.first_paragraph}
+                for s in speakers]
+        out.write(json.dumps({"speakers": rows}, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if not speakers:
+        out.write("No one is quoted.\n")
+    for s in speakers:
+        role = f", {s.role}" if s.role else ""
+        aliases = [a for a in s.aliases if a != s.name]
+        seen = f" (also: {', '.join(aliases)})" if aliases else ""
+        out.write(f"{s.name}{role} — {s.kind}, {s.quotes} quote{'s' if s.quotes != 1 else ''}, "
+                  f"first in ¶{s.first_paragraph}{seen}\n")
+    return 0
+
+
+def _timeline(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
+    published = None
+    if args.published is not None:
+        try:
+            published = date.fromisoformat(args.published)
+        except ValueError:
+            raise NewsdeskError(f"--published must be a date as YYYY-MM-DD, got {args.published!r}") from None
+    timeline = service.timeline(published=published)
+    if args.json:
+        out.write(json.dumps(asdict(timeline), ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out.write(_timeline_text(timeline))
+    return 0
+
+
+def _timeline_text(timeline: Timeline) -> str:
+    lines = []
+    for a in timeline.articles:
+        when = f"published {a.published} ({a.published_source})" if a.published else (
+            "publication date unknown: relative dates are ordered but not dated")
+        lines.append(f"{a.title or a.article}: {when}")
+    lines.append("")
+    multi = len(timeline.articles) > 1
+    for e in timeline.events:
+        when = e.date or "(undated)"
+        modifier = f" ({e.modifier})" if e.modifier else ""
+        speaker = f" — {e.speaker}" if e.speaker else ""
+        where = f"{e.article} ¶{e.paragraph}" if multi else f"¶{e.paragraph}"
+        lines.append(f"{when:<10}{modifier:<8} {where:<5} [{e.expression}] {e.text}{speaker}")
+    if not timeline.events:
+        lines.append("No dated events found.")
+    return "\n".join(lines) + "\n"
+
+
+_COMMANDS: dict[str, Callable[[Newsdesk, argparse.Namespace, TextIO], int]] = {
+    "ask": _ask,
+    "quotes": _quotes,
+    "speakers": _speakers,
+    "timeline": _timeline,
+}

@@ -1,0 +1,244 @@
+"""The one facade the CLI and the bot call: ask, quotes, speakers, timeline and about over a corpus."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+from datetime import date
+
+from . import __version__
+from .abstain import Evidence, stems_of, weigh
+from .article import load_articles
+from .cache import Cache, make_key
+from .config import RetrievalSettings
+from .embedder import Embedder, SentenceTransformerEmbedder
+from .errors import QuestionError, UnknownArticleError, UnknownSpeakerError
+from .index import ChunkParams, PassageIndex, build_index
+from .models import (
+    Answer,
+    Article,
+    ArticleInfo,
+    Hit,
+    Passage,
+    Quote,
+    QuoteExtraction,
+    Speaker,
+    Timeline,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+
+
+class Newsdesk:
+    """Questions, quotes, speakers and timelines over a corpus of articles.
+
+    The embedding model and the index load on the first ``ask`` (or ``warm``); quotes, speakers and the
+    timeline never load them. Methods are thread-safe and blocking: async callers use a thread.
+    """
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        *,
+        settings: RetrievalSettings | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        if not articles:
+            raise UnknownArticleError("the corpus holds no articles")
+        self.settings = settings or RetrievalSettings(_env_file=None)
+        self.articles = {a.id: a for a in articles}
+        self._embedder = embedder
+        self._cache = Cache(self.settings.cache_dir if self.settings.use_cache else None)
+        self._params = ChunkParams(self.settings.chunk_words, self.settings.chunk_overlap_sentences)
+        self._index: PassageIndex | None = None
+        self._stems: frozenset[str] = frozenset()
+        self._quotes: dict[str, QuoteExtraction] = {}
+        self._lock = threading.RLock()
+
+    @classmethod
+    def from_settings(cls, settings: RetrievalSettings, *, embedder: Embedder | None = None) -> Newsdesk:
+        """Load the configured articles (or the bundled one)."""
+        return cls(load_articles(settings.articles), settings=settings, embedder=embedder)
+
+    @property
+    def article_ids(self) -> list[str]:
+        """Ids of the loaded articles, in corpus order."""
+        return list(self.articles)
+
+    # -- retrieval -------------------------------------------------------------------------------
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model (the packaged one unless another was injected)."""
+        if self._embedder is None:
+            self._embedder = SentenceTransformerEmbedder(
+                self.settings.model_path, device=self.settings.device, batch_size=self.settings.batch_size
+            )
+        return self._embedder
+
+    @property
+    def index(self) -> PassageIndex:
+        """The passage index, built or loaded from the cache on first use."""
+        with self._lock:
+            if self._index is None:
+                with self._progress() as progress:
+                    self._index = build_index(
+                        list(self.articles.values()), self.embedder, self._params, self._cache,
+                        progress=progress,
+                    )
+                self._stems = stems_of(self._index.vocabulary)
+            return self._index
+
+    def warm(self) -> None:
+        """Load the model and the index now (e.g. before a bot connects) rather than on the first question."""
+        self.index  # noqa: B018 - the property loads it
+        self.embedder.encode(["warm-up"])
+
+    def ask(self, question: str, top_k: int | None = None, article: str | None = None) -> Answer:
+        """The passages most relevant to ``question``, with their speakers, and whether it is answerable."""
+        text = " ".join(question.split())
+        if not text:
+            raise QuestionError("the question is empty")
+        if len(text) > MAX_QUESTION_CHARS:
+            raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        k = top_k if top_k is not None else self.settings.top_k
+        if k < 1:
+            raise QuestionError("top_k must be at least 1")
+        if article is not None:
+            self._article(article)
+        index = self.index
+        vector = self.embedder.encode([text])[0]
+        found = index.search(vector, text, top_k=k, article=article)
+        evidence = self.evidence(text, max((f.dense for f in found), default=0.0))
+        hits = tuple(
+            Hit(passage=index.passages[f.index], score=round(f.score, 4),
+                speakers=self._speakers_in(index.passages[f.index]))
+            for f in found
+        )
+        return Answer(question=text, answerable=evidence.answerable, hits=hits)
+
+    def evidence(self, question: str, top_cosine: float) -> Evidence:
+        """The abstention evidence for a question (exposed for calibration)."""
+        return weigh(question, top_cosine, self.index.vocabulary, self._stems)
+
+    # -- quotes and speakers ---------------------------------------------------------------------
+
+    def quotes(self, speaker: str | None = None, article: str | None = None) -> list[Quote]:
+        """Quotations in article order, optionally only one speaker's (matched on any alias, any case)."""
+        articles = [self._article(article)] if article else list(self.articles.values())
+        quotes = [q for a in articles for q in self._extraction(a).quotes]
+        if speaker is None:
+            return quotes
+        wanted = " ".join(speaker.split()).casefold()
+        speakers = [s for a in articles for s in self._extraction(a).speakers]
+        matches = {
+            (s.article, s.name) for s in speakers
+            if wanted in {alias.casefold() for alias in (s.name, *s.aliases)}
+        }
+        if not matches:
+            # Fall back to a word of a name ("putin" for "Vladimir Putin").
+            matches = {
+                (s.article, s.name) for s in speakers
+                if any(wanted in alias.casefold().split() for alias in (s.name, *s.aliases))
+            }
+        if not matches:
+            raise UnknownSpeakerError(speaker, sorted({s.name for s in speakers}))
+        return [q for q in quotes if (q.article, q.speaker) in matches]
+
+    def speakers(self, article: str | None = None) -> list[Speaker]:
+        """Everyone quoted, per article, in order of first appearance."""
+        articles = [self._article(article)] if article else list(self.articles.values())
+        return [s for a in articles for s in self._extraction(a).speakers]
+
+    def _speakers_in(self, passage: Passage) -> tuple[str, ...]:
+        quotes = self._extraction(self.articles[passage.article]).quotes
+        inside = (
+            q.speaker for q in quotes
+            if q.paragraph == passage.paragraph and q.start < passage.end and q.end > passage.start
+        )
+        return tuple(dict.fromkeys(inside))
+
+    def _extraction(self, article: Article) -> QuoteExtraction:
+        with self._lock:
+            if article.id not in self._quotes:
+                self._quotes[article.id] = self._load_or_extract(article)
+            return self._quotes[article.id]
+
+    def _load_or_extract(self, article: Article) -> QuoteExtraction:
+        try:
+            from .quotes import EXTRACTOR_VERSION, extract_quotes
+        except ImportError:  # until the quotes component lands
+            return QuoteExtraction()
+
+        key = make_key({"article_sha256": article.sha256, "article_id": article.id,
+                        "extractor": EXTRACTOR_VERSION})
+        entry = self._cache.load("quotes", key)
+        if entry is not None:
+            with contextlib.suppress(KeyError, ValueError, TypeError):
+                return _decode_quotes(entry["quotes.json"])
+        extraction = extract_quotes(article)
+        self._cache.save("quotes", key, {"quotes.json": _encode_quotes(extraction)},
+                         {"article": article.id, "sha256": article.sha256, "extractor": EXTRACTOR_VERSION})
+        return extraction
+
+    # -- timeline and metadata -------------------------------------------------------------------
+
+    def timeline(self, article: str | None = None, published: date | None = None) -> Timeline:
+        """Dated events in chronological order; ``published`` stands in where an article gives no date."""
+        from .timeline import build_timeline, merge_timelines
+
+        articles = [self._article(article)] if article else list(self.articles.values())
+        parts = [build_timeline(a, published, self._extraction(a).quotes) for a in articles]
+        return merge_timelines(parts)
+
+    def about(self, article: str | None = None) -> list[ArticleInfo]:
+        """Title, source, date and size of each article (passage counts come from the index)."""
+        articles = [self._article(article)] if article else list(self.articles.values())
+        counts: dict[str, int] = {}
+        for p in self.index.passages:
+            counts[p.article] = counts.get(p.article, 0) + 1
+        return [
+            ArticleInfo(
+                article=a.id, title=a.title, source=a.source, url=a.url,
+                published=a.published.isoformat() if a.published else None,
+                paragraphs=len(a.paragraphs), passages=counts.get(a.id, 0), version=__version__,
+            )
+            for a in articles
+        ]
+
+    def _article(self, article_id: str) -> Article:
+        try:
+            return self.articles[article_id]
+        except KeyError:
+            known = ", ".join(self.articles)
+            raise UnknownArticleError(f"no article named {article_id!r}; loaded: {known}") from None
+
+    @contextlib.contextmanager
+    def _progress(self) -> Iterator[object]:
+        """A progress bar over passages to embed, shown only for a large corpus."""
+        if len(self.articles) < self.settings.progress_min_articles:
+            yield None
+            return
+        from tqdm import tqdm
+
+        with tqdm(desc="indexing passages", unit="passage", leave=False) as bar:
+            yield bar.update
+
+
+def _encode_quotes(extraction: QuoteExtraction) -> bytes:
+    return json.dumps(asdict(extraction), ensure_ascii=False).encode()
+
+
+def _decode_quotes(data: bytes) -> QuoteExtraction:
+    raw = json.loads(data)
+    return QuoteExtraction(
+        quotes=tuple(Quote(**q) for q in raw["quotes"]),
+        speakers=tuple(Speaker(**{**s, "aliases": tuple(s["aliases"])}) for s in raw["speakers"]),
+    )
+
