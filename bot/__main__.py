@@ -1,0 +1,98 @@
+"""Entry point: ``python -m bot`` / ``newsdesk-bot``. Settings, logging, facade, then the bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import discord
+from pydantic import ValidationError
+
+from bot.settings import BotSettings
+
+if TYPE_CHECKING:
+    from retrieval.service import Newsdesk
+
+log = logging.getLogger(__name__)
+
+EXIT_CONFIG = 2  # missing/malformed settings, rejected token, unusable articles
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsdesk-bot", description="Run the newsdesk Discord bot.")
+    parser.add_argument(
+        "--sync",
+        action="store_true",
+        help="sync the slash commands globally at startup (after changing them)",
+    )
+    return parser
+
+
+def settings_error_line(error: ValidationError) -> str:
+    """One line naming the bad settings, without their values (a malformed token is still a secret)."""
+    problems = []
+    for item in error.errors():
+        name = ".".join(str(part) for part in item["loc"]) or "settings"
+        if name.casefold() == "discord_token":
+            problem = "missing" if item["type"] == "missing" else "malformed"
+            problems.append(f"DISCORD_TOKEN is {problem} (set it in the environment or .env)")
+        else:
+            problems.append(f"{name}: {item['msg']}")
+    return "newsdesk-bot: " + "; ".join(problems)
+
+
+async def serve(bot: discord.Client, token: str) -> int:
+    """Log in and run until closed; a rejected token gives one line and EXIT_CONFIG."""
+    async with bot:
+        try:
+            await bot.start(token)
+        except discord.LoginFailure:
+            print("newsdesk-bot: Discord rejected DISCORD_TOKEN (401); check the bot token.", file=sys.stderr)
+            return EXIT_CONFIG
+        except discord.PrivilegedIntentsRequired as error:
+            print(f"newsdesk-bot: {error}", file=sys.stderr)
+            return EXIT_CONFIG
+    return 0
+
+
+def run(settings: BotSettings, newsdesk: Newsdesk, *, sync_global: bool = False) -> int:
+    """Load the model and index, then connect. Returns the exit code."""
+    from bot.client import NewsdeskBot
+
+    log.info("Loading the embedding model and the index for %d article(s)", len(newsdesk.article_ids))
+    newsdesk.warm()  # once, before connecting: the first question must not wait for it
+    bot = NewsdeskBot(settings, newsdesk, sync_global=sync_global)
+    try:
+        return asyncio.run(serve(bot, settings.discord_token.get_secret_value()))
+    except KeyboardInterrupt:
+        return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build the settings and the facade, then run the bot."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = BotSettings()
+    except ValidationError as error:
+        print(settings_error_line(error), file=sys.stderr)
+        return EXIT_CONFIG
+    discord.utils.setup_logging(root=True)
+
+    # Imported here: the retrieval stack is heavy, and a missing token should fail fast.
+    from retrieval.errors import NewsdeskError
+    from retrieval.service import Newsdesk
+
+    try:
+        newsdesk = Newsdesk.from_settings(settings)
+        return run(settings, newsdesk, sync_global=args.sync)
+    except NewsdeskError as error:
+        print(f"newsdesk-bot: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Settings of the Discord bot: the retrieval settings plus the Discord connection."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from retrieval.config import RetrievalSettings
+
+DEFAULT_API_BASE_URL = "https://discord.com/api/v10"
+
+# Three dot-separated base64url parts: user id, timestamp, HMAC. Catches pasted quotes, spaces, "Bot ".
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
+class BotSettings(RetrievalSettings):
+    """Retrieval settings plus the bot's own; the Discord names carry no NEWSDESK_ prefix."""
+
+    model_config = SettingsConfigDict(populate_by_name=True)
+
+    # validation_alias bypasses env_prefix, so these are read as DISCORD_TOKEN etc.
+    discord_token: SecretStr = Field(validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token"))
+    discord_guild_id: int | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_GUILD_ID", "discord_guild_id")
+    )
+    discord_api_base_url: str = Field(
+        default=DEFAULT_API_BASE_URL,
+        validation_alias=AliasChoices("DISCORD_API_BASE_URL", "discord_api_base_url"),
+    )
+    discord_gateway_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_GATEWAY_URL", "discord_gateway_url")
+    )
+
+    @field_validator("discord_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        # The message never echoes the value: it is a secret even when malformed.
+        if not _TOKEN_SHAPE.fullmatch(value.get_secret_value()):
+            raise ValueError("not a bot token (expected three dot-separated parts)")
+        return value
+
+    @field_validator("discord_guild_id", "discord_gateway_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("discord_api_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
