@@ -1,0 +1,113 @@
+"""Shared pieces for the bot tests: a deterministic embedder, a small article, spec'd mocks, a running bot."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import zlib
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, suppress
+from unittest.mock import AsyncMock, MagicMock
+
+import discord
+import numpy as np
+
+from bot.client import NewsdeskBot
+from bot.settings import BotSettings
+from retrieval.article import parse_article
+from retrieval.config import RetrievalSettings
+from retrieval.service import Newsdesk
+from tests.discord_fake import DiscordFake
+
+ARTICLE = """\
+title: Harbour bridge budget approved
+published: 2024-03-04
+source: The Fake Gazette
+
+The city council approved the harbour bridge budget on Monday after a long debate about costs.
+“We will start building in May,” said Tom Becker, the project engineer, adding that the work takes two years.
+Residents wrote to @everyone and to <@123456789012345678> and <@&223456789012345678> about *noise* and _dust_.
+Mayor Ana Silva said the bridge would open in 2026 and called it “a bridge for the whole city”.
+"""
+
+
+class FakeEmbedder:
+    """Offline and deterministic: a bag of crc32-hashed words, L2-normalised."""
+
+    model_id = "fake-crc32-64"
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay  # seconds of blocking work per call, to stand in for a real model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self.delay:
+            time.sleep(self.delay)  # blocks its thread, as a model would: the event loop must not care
+        out = np.zeros((len(texts), 64), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, zlib.crc32(word.encode()) % 64] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+def make_newsdesk(*, delay: float = 0.0, articles: dict[str, str] | None = None) -> Newsdesk:
+    """The real facade over small test articles, with the fake embedder and no cache, warmed."""
+    texts = articles or {"harbour": ARTICLE}
+    parsed = [parse_article(text.encode(), article_id=name) for name, text in texts.items()]
+    settings = RetrievalSettings(_env_file=None, use_cache=False, top_k=3)
+    newsdesk = Newsdesk(parsed, settings=settings, embedder=FakeEmbedder(delay))
+    newsdesk.warm()
+    return newsdesk
+
+
+def mock_interaction(user_id: int = 42) -> MagicMock:
+    """A spec'd Interaction whose response and followup record awaited calls (misuse raises)."""
+    interaction = MagicMock(spec=discord.Interaction)
+    interaction.response = MagicMock(spec=discord.InteractionResponse)
+    interaction.response.is_done.return_value = False
+    interaction.followup = MagicMock(spec=discord.Webhook)
+    interaction.followup.send = AsyncMock(return_value=MagicMock(spec=discord.WebhookMessage))
+    interaction.user = MagicMock(spec=discord.Member)
+    interaction.user.id = user_id
+    interaction.namespace = discord.app_commands.Namespace.__new__(discord.app_commands.Namespace)
+    interaction.command = None
+    return interaction
+
+
+def bot_settings(fake: DiscordFake, **overrides: object) -> BotSettings:
+    values: dict[str, object] = {
+        "discord_token": fake.token,
+        "discord_api_base_url": fake.api_url,
+        "discord_gateway_url": fake.gateway_url,
+        "discord_guild_id": fake.guild_id,
+        "use_cache": False,
+    }
+    values.update(overrides)
+    return BotSettings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@asynccontextmanager
+async def running_bot(
+    fake: DiscordFake, newsdesk: Newsdesk, *, token: str | None = None, **overrides: object
+) -> AsyncIterator[NewsdeskBot]:
+    """Start the real bot against the fake; yield once it is ready; always close it and restore globals."""
+    base, gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    bot = NewsdeskBot(bot_settings(fake, **overrides), newsdesk, guild_ready_timeout=0.05)
+    task = asyncio.create_task(bot.start(token or fake.token))
+    try:
+        ready = asyncio.create_task(bot.wait_until_ready())
+        done, _ = await asyncio.wait({ready, task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            ready.cancel()
+            task.result()  # raises what start() raised
+            raise AssertionError("the bot stopped before it was ready")
+        if ready not in done:
+            ready.cancel()
+            raise AssertionError("the bot was not ready within 10 s")
+        yield bot
+    finally:
+        await bot.close()
+        with suppress(asyncio.CancelledError, Exception):
+            await asyncio.wait_for(task, timeout=5)
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
