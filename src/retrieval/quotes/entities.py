@@ -1,0 +1,238 @@
+"""The people and organisations an article mentions: canonical names, aliases, roles, and where they occur."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..models import SpeakerKind
+from .lexicon import NON_RESTRICTIVE, PERSON_ROLES, ROLE_FAMILIES, TITLES
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+log = logging.getLogger(__name__)
+
+Pos = tuple[int, int]  # (paragraph number, character offset): orders mentions through the article
+ORG_LABELS = frozenset({"ORG", "GPE", "FAC"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_ROLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "nummod", "npadvmod", "punct"})
+_ROLE_STRIP = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "my", "your"})
+
+
+@dataclass(slots=True)
+class Entity:
+    """A person or organisation of one article, built up as its mentions are read."""
+
+    name: str
+    kind: SpeakerKind
+    words: tuple[str, ...]
+    roles: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Pos] = field(default_factory=list)
+
+    def add_alias(self, text: str) -> None:
+        """Remember a surface form, once, if it differs from the name."""
+        if text and text != self.name and text not in self.aliases:
+            self.aliases.append(text)
+
+    def last_before(self, pos: Pos) -> Pos | None:
+        """The latest mention strictly before ``pos``."""
+        k = bisect.bisect_left(self.mentions, pos)
+        return self.mentions[k - 1] if k else None
+
+
+def clean_name(span: Span) -> tuple[str, Token | None]:
+    """A name without courtesy titles, possessive endings or edge punctuation; and its first token."""
+    tokens = [t for t in span]
+    while tokens and (tokens[0].lower_.rstrip(".") in TITLES or tokens[0].is_punct or tokens[0].lower_ == "the"):
+        tokens.pop(0)
+    while tokens and (tokens[-1].text in _POSSESSIVE or tokens[-1].is_punct):
+        tokens.pop()
+    if not tokens:
+        return "", None
+    doc = span.doc
+    return doc[tokens[0].i : tokens[-1].i + 1].text, tokens[0]
+
+
+def _trim(tokens: Sequence[Token]) -> str:
+    """Text of a token run without leading determiners and edge punctuation."""
+    items = list(tokens)
+    while items and (items[0].is_punct or items[0].lower_ in _ROLE_STRIP):
+        items.pop(0)
+    while items and items[-1].is_punct:
+        items.pop()
+    if not items:
+        return ""
+    return items[0].doc[items[0].i : items[-1].i + 1].text
+
+
+def _is_role(text_tokens: Sequence[Token]) -> bool:
+    """A role names a function: it holds a common noun or a known title word."""
+    return any(t.pos_ == "NOUN" or t.lower_ in PERSON_ROLES or t.lower_ in TITLES for t in text_tokens)
+
+
+def person_roles(ent: Span) -> list[str]:
+    """Roles the article gives a person at this mention: a title before the name or an apposition."""
+    doc = ent.doc
+    roles: list[str] = []
+    inside = set(range(ent.start, ent.end))
+    # Premodifiers such as "Chinese Defense Minister" hang off the name as compounds and adjectives.
+    i = ent.start - 1
+    taken: list[Token] = []
+    while i >= 0:
+        tok = doc[i]
+        if tok.dep_ not in _ROLE_DEPS or tok.ent_type_ == "DATE":
+            break
+        if tok.head.i not in inside and tok.head.i not in {t.i for t in taken} and tok.dep_ != "case":
+            break
+        taken.insert(0, tok)
+        i -= 1
+    while taken and taken[0].dep_ in {"case", "punct"}:
+        taken.pop(0)
+    if taken and _is_role(taken) and (text := _trim(taken)):
+        roles.append(text)
+    root = ent.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.ent_type_ != "PERSON" and child.pos_ in {"NOUN", "PROPN"}:
+            tokens = list(child.subtree)
+            if _is_role(tokens) and (text := _trim(tokens)):
+                roles.append(text)
+    # "his Russian counterpart, Sergei Shoigu": the name is the apposition of the role.
+    head = root.head
+    if root.dep_ == "appos" and head.pos_ == "NOUN" and head.ent_type_ != "PERSON":
+        tokens = [t for t in head.subtree if t.i < root.left_edge.i and t.i >= head.left_edge.i]
+        if _is_role(tokens) and (text := _trim(tokens)):
+            roles.append(text)
+    return roles
+
+
+class Registry:
+    """Canonical entities of one article, with a lookup from (paragraph, token) to entity."""
+
+    def __init__(self, numbers: Sequence[int], docs: Sequence[Doc]) -> None:
+        self.entities: dict[str, Entity] = {}
+        self._by_token: dict[tuple[int, int], str] = {}
+        self.subject_persons: list[tuple[Pos, str]] = []
+        people: list[tuple[int, Span]] = []
+        for number, doc in zip(numbers, docs, strict=True):
+            for ent in doc.ents:
+                if ent.label_ == "PERSON" or ent.label_ in ORG_LABELS:
+                    people.append((number, ent))
+        # Full names known anywhere in the article: a surname used before the full name still resolves.
+        full_names: list[tuple[str, ...]] = []
+        for _, ent in people:
+            if ent.label_ == "PERSON":
+                name, _first = clean_name(ent)
+                words = tuple(name.split())
+                if len(words) >= 2 and words not in full_names:
+                    full_names.append(words)
+        for number, ent in people:
+            self._add(number, ent, full_names)
+
+    def _add(self, number: int, ent: Span, full_names: list[tuple[str, ...]]) -> None:
+        """Register one NER mention under its canonical entity."""
+        name, first = clean_name(ent)
+        if not name or first is None or not any(ch.isalpha() for ch in name):
+            return
+        pos: Pos = (number, first.idx)
+        kind: SpeakerKind = "person" if ent.label_ == "PERSON" else "organisation"
+        words = tuple(name.split())
+        entity = self._person(words, pos, full_names) if kind == "person" else self._org(words)
+        if entity is None:
+            entity = Entity(name=name, kind=kind, words=words)
+            self.entities[name] = entity
+        entity.add_alias(name)
+        bisect.insort(entity.mentions, pos)
+        if kind == "person":
+            for role in person_roles(ent):
+                if role not in entity.roles:
+                    entity.roles.append(role)
+            if ent.root.dep_ in {"nsubj", "nsubjpass"}:
+                self.subject_persons.append((pos, entity.name))
+        for tok in ent:
+            self._by_token[(number, tok.i)] = entity.name
+
+    def _person(self, words: tuple[str, ...], pos: Pos, full_names: list[tuple[str, ...]]) -> Entity | None:
+        """The person entity a name refers to; a new one is made if it has none."""
+        persons = [e for e in self.entities.values() if e.kind == "person"]
+        if len(words) >= 2:
+            for e in persons:
+                same_ends = e.words[0] == words[0] and e.words[-1] == words[-1]
+                if same_ends or set(words) <= set(e.words):
+                    return e
+            return None
+        word = words[0]
+        matches = [e for e in persons if word in e.words and len(e.words) > 1]
+        if matches:
+            # Two people may share a surname: the one mentioned last is meant.
+            return max(matches, key=lambda e: e.last_before(pos) or (0, 0))
+        later = next((full for full in full_names if word in full), None)
+        if later is not None:
+            name = " ".join(later)
+            if name not in self.entities:
+                self.entities[name] = Entity(name=name, kind="person", words=later)
+            return self.entities[name]
+        return self.entities.get(word)
+
+    def _org(self, words: tuple[str, ...]) -> Entity | None:
+        """The organisation a name refers to: the same name, or a longer one it ends."""
+        lowered = tuple(w.lower() for w in words)
+        for e in self.entities.values():
+            if e.kind != "organisation":
+                continue
+            other = tuple(w.lower() for w in e.words)
+            if other == lowered or (len(other) > len(lowered) and other[-len(lowered) :] == lowered):
+                return e
+        return None
+
+    def entity_at(self, number: int, token_i: int) -> Entity | None:
+        """The entity whose mention covers a token, if any."""
+        name = self._by_token.get((number, token_i))
+        return self.entities.get(name) if name else None
+
+    def by_role(self, head: str, modifiers: Sequence[str], pos: Pos) -> Entity | None:
+        """The most recently mentioned person whose role fits a nominal like "the Chinese minister"."""
+        wanted = ROLE_FAMILIES.get(head, frozenset({head}))
+        best: tuple[Pos, Entity] | None = None
+        for e in self.entities.values():
+            if e.kind != "person" or not e.roles:
+                continue
+            role_words = {w.strip(",.").lower() for role in e.roles for w in role.split()}
+            if not role_words & wanted:
+                continue
+            if any(m not in role_words for m in modifiers if m not in NON_RESTRICTIVE):
+                continue
+            last = e.last_before(pos)
+            if last is not None and (best is None or last > best[0]):
+                best = (last, e)
+        return best[1] if best else None
+
+    def person_named(self, word: str, pos: Pos) -> Entity | None:
+        """The most recently mentioned person with this word in their name (NER missed the mention)."""
+        best: tuple[Pos, Entity] | None = None
+        for e in self.entities.values():
+            if e.kind != "person" or word not in e.words:
+                continue
+            last = e.last_before(pos) or (0, 0)
+            if best is None or last > best[0]:
+                best = (last, e)
+        return best[1] if best else None
+
+    def org_with_word(self, word: str, pos: Pos) -> Entity | None:
+        """The most recently mentioned organisation whose name holds a word ("the ministry")."""
+        best: tuple[Pos, Entity] | None = None
+        for e in self.entities.values():
+            if e.kind != "organisation" or word not in {w.lower() for w in e.words}:
+                continue
+            last = e.last_before(pos)
+            if last is not None and (best is None or last > best[0]):
+                best = (last, e)
+        return best[1] if best else None
+
+    def subject_persons_between(self, lo: Pos, hi: Pos) -> list[str]:
+        """Persons named as a clause subject after ``lo`` and before ``hi``, in order."""
+        return [name for pos, name in self.subject_persons if lo < pos < hi]

@@ -1,0 +1,570 @@
+"""Rule-based quotation extraction and speaker attribution over a spaCy parse of each paragraph."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..models import Article, Quote, QuoteExtraction, QuoteKind, Speaker, SpeakerKind
+from ..nlp import load_spacy
+from .entities import Entity, Pos, Registry
+from .lexicon import (
+    CLAUSE_ONLY_VERBS,
+    CUE_VERBS,
+    DOCUMENT_NOUNS,
+    GROUP_PRONOUNS,
+    INDIRECT_VERBS,
+    NAME_FUNCTION_WORDS,
+    NAMING_NOUNS,
+    ORG_NOUNS,
+    PERSON_PRONOUNS,
+    PERSON_ROLES,
+)
+from .marks import ALL_MARKS, MarkSpan, pair_marks, starts_with_opener
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR_VERSION = "quotes-1"
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_CLIMB_DEPS = frozenset({"conj", "xcomp", "advcl", "pcomp"})  # verbs that share their head's subject
+_NP_DROP = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis"})
+_DASHES = frozenset("―—–")
+_MAX_CHAIN = 12  # dependency hops from a quote to its cue verb; parses are shallow, this is generous
+_CONTEXT_PARAGRAPHS = 1  # an unattributed quote continues the speaker of this many paragraphs back
+_PRONOUN_PARAGRAPHS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Who:
+    """A resolved (or not) speaker for one attribution."""
+
+    name: str
+    resolved: bool
+    kind: SpeakerKind
+    surface: str
+    entity: Entity | None = None
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A quote found in a paragraph, waiting for its speaker."""
+
+    kind: QuoteKind
+    start: int
+    end: int
+    cue: Token | None = None  # the speech verb, "according", or a document noun
+    subject: Token | None = None
+    group: int | None = None  # pieces of one quote running over several paragraphs
+    needs_context: bool = False  # no cue of its own: continues the speaker in context
+
+
+@dataclass(slots=True)
+class _State:
+    """Discourse state while walking the article in order."""
+
+    last: tuple[Pos, _Who] | None = None
+    issuer: _Who | None = None
+    groups: dict[int, _Who] = field(default_factory=dict)
+
+
+def extract_quotes(article: Article) -> QuoteExtraction:
+    """Find the quotations of an article and attribute each to a speaker; never raises."""
+    try:
+        return _extract(article)
+    except Exception:  # a parse oddity must cost one article's quotes, never the caller's request
+        log.exception("quote extraction failed for %s", article.id)
+        return QuoteExtraction()
+
+
+def _extract(article: Article) -> QuoteExtraction:
+    """The extraction proper, in article order."""
+    paragraphs = [p for p in article.paragraphs if p.text.strip()]
+    if not paragraphs:
+        return QuoteExtraction()
+    nlp = load_spacy()
+    docs = list(nlp.pipe([p.text for p in paragraphs]))
+    numbers = [p.number for p in paragraphs]
+    registry = Registry(numbers, docs)
+    state = _State()
+    quotes: list[tuple[Quote, _Who]] = []
+    group_id = 0
+    open_group: int | None = None
+    for index, (paragraph, doc) in enumerate(zip(paragraphs, docs, strict=True)):
+        spans = pair_marks(paragraph.text)
+        # A quote left open at the end of a paragraph continues when the next opens with a mark.
+        group_here: int | None = None
+        if open_group is not None and spans and (not spans[0].opened or starts_with_opener(paragraph.text)):
+            group_here = open_group
+        open_group = None
+        candidates = _marked_candidates(doc, spans, index, paragraphs, docs)
+        if group_here is not None and candidates and candidates[0].start <= spans[0].inner_start:
+            candidates[0].group = group_here
+        if spans and not spans[-1].closed and spans[-1].end == len(paragraph.text):
+            nxt = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
+            if starts_with_opener(nxt) or any(not s.opened for s in pair_marks(nxt)[:1]):
+                if candidates and candidates[-1].group is None and candidates[-1].end >= spans[-1].inner_start:
+                    group_id += 1
+                    candidates[-1].group = group_id
+                open_group = candidates[-1].group if candidates else None
+        candidates.extend(_indirect_candidates(doc, spans))
+        candidates.sort(key=lambda c: c.start)
+        for cand in candidates:
+            who = _attribute(cand, paragraph.number, doc, registry, state)
+            if who is None:
+                continue
+            text = paragraph.text[cand.start : cand.end]
+            quote = Quote(
+                article=article.id,
+                speaker=who.name,
+                speaker_resolved=who.resolved,
+                text=text,
+                kind=cand.kind,
+                paragraph=paragraph.number,
+                start=cand.start,
+                end=cand.end,
+            )
+            quotes.append((quote, who))
+    _fill_groups(quotes, state)
+    return QuoteExtraction(
+        quotes=tuple(q for q, _ in quotes), speakers=_speakers(article.id, quotes, registry)
+    )
+
+
+def _fill_groups(quotes: list[tuple[Quote, _Who]], state: _State) -> None:
+    """Nothing to do yet: pieces of a multi-paragraph quote are attributed as they are read."""
+    del quotes, state
+
+
+# --- finding quotes ---------------------------------------------------------------------------------
+
+
+def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
+    """Tokens lying inside the character range."""
+    return [t for t in doc if t.idx >= start and t.idx + len(t.text) <= end]
+
+
+def _is_cue(tok: Token) -> bool:
+    """A speech verb (or "according to") that can attribute a quote."""
+    if tok.lower_ == "according":
+        return True
+    return tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() in CUE_VERBS
+
+
+def _name_like(doc: Doc, span: MarkSpan, tokens: Sequence[Token]) -> bool:
+    """A short title-cased fragment ("USS Milius", "Face the Nation"): a name, not something said."""
+    words = [t for t in tokens if t.is_alpha]
+    if not words or len(words) > 6:
+        return False
+    if not all(t.text[0].isupper() or t.lower_ in NAME_FUNCTION_WORDS for t in words):
+        return False
+    if not any(t.text[0].isupper() for t in words):
+        return False
+    before = [t for t in doc if t.idx + len(t.text) <= span.start and not t.is_punct]
+    if before and (before[-1].lower_ in NAMING_NOUNS or before[-1].lemma_.lower() in NAMING_NOUNS):
+        return True
+    # Title-cased but opening its sentence and ending in punctuation reads like a short utterance.
+    sentence_start = tokens[0].sent.start_char if tokens else span.start
+    first_alpha = next((t for t in doc if t.idx >= sentence_start and not t.is_punct), None)
+    starts_sentence = first_alpha is not None and first_alpha.i == tokens[0].i
+    ends_punct = span.inner_end > 0 and doc.text[span.inner_end - 1] in ".!?,"
+    return not (starts_sentence and ends_punct)
+
+
+def _quote_positions(spans: Sequence[MarkSpan]) -> list[tuple[int, int]]:
+    """Character ranges (with marks) of every quote in a paragraph."""
+    return [(s.start, s.end) for s in spans]
+
+
+def _in_quotes(tok: Token, ranges: Sequence[tuple[int, int]]) -> bool:
+    """Whether a token falls inside any quoted range."""
+    return any(s <= tok.idx < e for s, e in ranges)
+
+
+def _chain_cue(tokens: Sequence[Token], ranges: Sequence[tuple[int, int]]) -> Token | None:
+    """The first speech verb above the quote in the dependency tree, outside every quote."""
+    inside = {t.i for t in tokens}
+    for root in tokens:
+        if root.head.i in inside and root.head.i != root.i:
+            continue
+        child, head = root, root.head
+        for _ in range(_MAX_CHAIN):
+            if head.i == root.i:
+                break
+            if not _in_quotes(head, ranges) and _is_cue(head):
+                clause_only = head.lemma_.lower() in CLAUSE_ONLY_VERBS
+                if not clause_only or child.dep_ in {"ccomp", "parataxis", "dep"}:
+                    return head
+            if head.head.i == head.i:
+                break
+            child, head = head, head.head
+    return None
+
+
+def _marked_candidates(
+    doc: Doc, spans: Sequence[MarkSpan], index: int, paragraphs: Sequence[object], docs: Sequence[Doc]
+) -> list[_Candidate]:
+    """Quotes in quotation marks, each with its cue where the sentence holds one."""
+    ranges = _quote_positions(spans)
+    out: list[_Candidate] = []
+    for span in spans:
+        tokens = _tokens(doc, span.inner_start, span.inner_end)
+        if not any(t.is_alpha for t in tokens) or _name_like(doc, span, tokens):
+            continue
+        first_sent, last_sent = tokens[0].sent, tokens[-1].sent
+        pre = doc.text[first_sent.start_char : span.start].strip()
+        post = doc.text[span.end : last_sent.end_char].strip()
+        pre_tokens = [t for t in first_sent if t.idx < span.start and not _in_quotes(t, ranges)]
+        post_tokens = [t for t in last_sent if t.idx >= span.end and not _in_quotes(t, ranges)]
+        starts_clean = (
+            not pre
+            or pre.endswith(":")
+            or (pre.endswith(",") and any(_is_cue(t) for t in pre_tokens))
+            or all(not t.is_alpha for t in pre_tokens)
+        )
+        closing = doc.text[span.inner_end : span.end]
+        ends_clean = (
+            not post
+            or post[0] in ",.!?;—–―"
+            or any(ch in ",.!?" for ch in closing)
+            or any(_is_cue(t) for t in post_tokens)
+        )
+        kind: QuoteKind = "direct" if starts_clean and ends_clean else "partial"
+        cand = _Candidate(kind=kind, start=span.inner_start, end=span.inner_end)
+        cue = _chain_cue(tokens, ranges)
+        if cue is None and kind == "direct":
+            cue = next((t for t in post_tokens if _is_cue(t)), None)
+            if cue is None and pre.endswith((":", ",")):
+                cue = next((t for t in reversed(pre_tokens) if _is_cue(t)), None)
+        if cue is None and kind == "partial":
+            root = first_sent.root
+            if _is_cue(root) and not _in_quotes(root, ranges):
+                cue = root
+        if cue is None:
+            cue = _document_or_dash(post_tokens, post)
+        if cue is None and kind == "direct":
+            cue = _colon_intro(doc, first_sent, index, paragraphs, docs, ranges)
+        cand.cue = cue
+        cand.needs_context = cue is None
+        if cue is None and kind == "partial":
+            continue  # a scare quote or a name that nobody is said to speak
+        out.append(cand)
+    return out
+
+
+def _document_or_dash(post_tokens: Sequence[Token], post: str) -> Token | None:
+    """A document right after a quote ("…”, is in the same note") or a dash byline ("…” ― Jane Doe")."""
+    if post and post[0] in _DASHES:
+        return next((t for t in post_tokens if t.pos_ == "PROPN"), None)
+    for tok in post_tokens[:6]:
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in DOCUMENT_NOUNS:
+            return tok
+    return None
+
+
+def _colon_intro(
+    doc: Doc,
+    sent: Span,
+    index: int,
+    paragraphs: Sequence[object],
+    docs: Sequence[Doc],
+    ranges: Sequence[tuple[int, int]],
+) -> Token | None:
+    """A cue in the sentence (or paragraph) before, when it ends in a colon: "X said:" then the quote."""
+    if sent.start > 0:
+        prev_sent = doc[sent.start - 1].sent
+        if prev_sent.text.rstrip().endswith(":"):
+            return next((t for t in reversed(list(prev_sent)) if _is_cue(t) and not _in_quotes(t, ranges)), None)
+        return None
+    if index == 0:
+        return None
+    prev_doc = docs[index - 1]
+    if not prev_doc.text.rstrip().endswith(":") or len(prev_doc) == 0:
+        return None
+    last = prev_doc[-1].sent
+    return next((t for t in reversed(list(last)) if _is_cue(t)), None)
+
+
+def _indirect_candidates(doc: Doc, spans: Sequence[MarkSpan]) -> list[_Candidate]:
+    """Reported speech without quotation marks: "X said (that) …" and "according to X"."""
+    ranges = _quote_positions(spans)
+    out: list[_Candidate] = []
+    for tok in doc:
+        if _in_quotes(tok, ranges):
+            continue
+        if tok.lower_ == "according" and tok.dep_ == "prep":
+            sent = tok.sent
+            if any(ch in ALL_MARKS for ch in sent.text):
+                continue
+            before = [t for t in sent if t.i < tok.left_edge.i]
+            after = [t for t in sent if t.i > tok.right_edge.i]
+            part = before if len(before) >= len(after) else after
+            cand = _clause(part, "indirect")
+            if cand is not None:
+                cand.cue = tok
+                out.append(cand)
+            continue
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in INDIRECT_VERBS:
+            continue
+        if any(c.dep_ == "neg" for c in tok.children):
+            continue
+        ccomp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if ccomp is None:
+            continue
+        clause = [t for t in ccomp.subtree]
+        lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+        if any(ch in ALL_MARKS for ch in doc.text[lo:hi]) or any(s < hi and lo < e for s, e in ranges):
+            continue
+        while clause and (clause[0].dep_ == "mark" or clause[0].is_punct):
+            clause.pop(0)
+        cand = _clause(clause, "indirect")
+        if cand is not None:
+            cand.cue = tok
+            out.append(cand)
+    return out
+
+
+def _clause(tokens: Sequence[Token], kind: QuoteKind) -> _Candidate | None:
+    """A candidate covering a run of tokens, trimmed of edge punctuation; None when too short."""
+    items = list(tokens)
+    while items and items[0].is_punct:
+        items.pop(0)
+    while items and items[-1].is_punct:
+        items.pop()
+    if sum(t.is_alpha for t in items) < 3:
+        return None
+    return _Candidate(kind=kind, start=items[0].idx, end=items[-1].idx + len(items[-1].text))
+
+
+# --- attributing speakers ---------------------------------------------------------------------------
+
+
+def _attribute(cand: _Candidate, number: int, doc: Doc, registry: Registry, state: _State) -> _Who | None:
+    """Resolve a candidate's speaker and update the discourse state; None drops the candidate."""
+    pos: Pos = (number, cand.start)
+    who: _Who | None = None
+    if cand.group is not None and cand.group in state.groups:
+        who = state.groups[cand.group]
+    elif cand.cue is not None:
+        who = _from_cue(cand.cue, number, registry, state)
+        if who is None and not _subject_of(cand.cue):
+            # A subjectless speech verb (". expressed hope that …") continues the speaker in context.
+            who = _context(state, number)
+    elif cand.needs_context:
+        who = _context(state, number)
+    if who is None:
+        return None
+    if cand.group is not None:
+        state.groups.setdefault(cand.group, who)
+    state.last = (pos, who)
+    return who
+
+
+def _context(state: _State, number: int) -> _Who | None:
+    """The speaker of the previous attribution, when it is close enough to be continuing."""
+    if state.last is None:
+        return None
+    (last_number, _), who = state.last
+    return who if number - last_number <= _CONTEXT_PARAGRAPHS else None
+
+
+def _subject_of(verb: Token) -> Token | None:
+    """The subject of a speech verb, borrowed from the verb it is coordinated with if it has none."""
+    for _ in range(4):
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is not None:
+            if subject.lower_ in {"who", "that", "which"} and verb.dep_ == "relcl":
+                return verb.head
+            return subject
+        if verb.dep_ not in _CLIMB_DEPS or verb.head.i == verb.i:
+            return None
+        verb = verb.head
+    return None
+
+
+def _from_cue(cue: Token, number: int, registry: Registry, state: _State) -> _Who | None:
+    """The speaker a cue points at: the verb's subject, the object of "according to", a document."""
+    if cue.lower_ == "according":
+        to = next((c for c in cue.children if c.lower_ == "to"), None)
+        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        return _resolve(source, number, registry, state) if source is not None else None
+    if cue.pos_ in {"NOUN", "PROPN"}:
+        return _resolve(cue, number, registry, state)
+    subject = _subject_of(cue)
+    if subject is None:
+        return None
+    return _resolve(subject, number, registry, state)
+
+
+def _noun_phrase(head: Token) -> list[Token]:
+    """The tokens of the noun phrase headed by ``head``, without appositions, clauses or conjuncts."""
+    dropped: set[int] = set()
+    for child in head.children:
+        if child.dep_ in _NP_DROP or (child.dep_ == "prep" and head.pos_ == "PROPN"):
+            dropped.update(t.i for t in child.subtree)
+    tokens = [t for t in head.subtree if t.i not in dropped]
+    while tokens and tokens[0].is_punct:
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    return tokens or [head]
+
+
+def _surface(tokens: Sequence[Token]) -> str:
+    """The text of a token run as written, with a leading capitalised article lowered."""
+    doc = tokens[0].doc
+    text = doc[tokens[0].i : tokens[-1].i + 1].text
+    first = tokens[0]
+    if first.lower_ in {"the", "a", "an"} and first.text[0].isupper():
+        text = first.lower_ + text[len(first.text) :]
+    return text
+
+
+def _resolve(head: Token, number: int, registry: Registry, state: _State) -> _Who | None:
+    """Resolve a speaker mention to an entity of the article, or keep it as written."""
+    pos: Pos = (number, head.idx)
+    if head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        return _pronoun(head, number, registry, state)
+    tokens = _noun_phrase(head)
+    surface = _surface(tokens)
+    entity = registry.entity_at(number, head.i) or next(
+        (e for t in tokens if t.pos_ == "PROPN" and (e := registry.entity_at(number, t.i))), None
+    )
+    lemma = head.lemma_.lower()
+    if head.pos_ == "NOUN" and lemma in DOCUMENT_NOUNS:
+        return _document(head, tokens, surface, number, registry, state)
+    if entity is not None and (head.pos_ == "PROPN" or registry.entity_at(number, head.i) is entity):
+        return _Who(entity.name, True, entity.kind, surface, entity)
+    if head.pos_ == "PROPN":
+        known = registry.person_named(head.text, pos)
+        if known is not None:
+            known.add_alias(head.text)
+            return _Who(known.name, True, "person", surface, known)
+        kind: SpeakerKind = "organisation" if any(t.lower_ in ORG_NOUNS for t in tokens) else "person"
+        return _Who(surface, True, kind, surface)
+    if lemma in PERSON_ROLES or head.lower_ in PERSON_ROLES:
+        modifiers = [
+            t.lower_ for t in tokens if t.i != head.i and t.dep_ in {"amod", "compound"} and t.is_alpha
+        ]
+        found = registry.by_role(lemma, modifiers, pos)
+        if found is not None:
+            found.add_alias(surface)
+            return _Who(found.name, True, "person", surface, found)
+        return _Who(surface, False, "person", surface)
+    if lemma in ORG_NOUNS or head.lower_ in ORG_NOUNS:
+        # "the Chinese military" names itself; a bare "the ministry" needs an antecedent.
+        if any(t.i != head.i and (t.pos_ == "PROPN" or t.ent_type_ in {"NORP", "GPE", "ORG"}) for t in tokens):
+            return _Who(surface, True, "organisation", surface)
+        found = registry.org_with_word(head.lower_, pos)
+        if found is not None:
+            found.add_alias(surface)
+            return _Who(found.name, True, "organisation", surface, found)
+        return _Who(surface, False, "organisation", surface)
+    if head.pos_ in {"NOUN", "PROPN"}:
+        return _Who(surface, False, "person", surface)
+    return None
+
+
+def _document(
+    head: Token, tokens: Sequence[Token], surface: str, number: int, registry: Registry, state: _State
+) -> _Who:
+    """A document speaks for its issuer: "a statement released by X", "X's note", "the same note"."""
+    issuer_token: Token | None = None
+    for child in head.children:
+        if child.dep_ == "poss":
+            issuer_token = child
+        elif child.dep_ == "acl":
+            agent = next((c for c in child.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                issuer_token = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        elif child.dep_ == "compound" and child.pos_ == "PROPN":
+            issuer_token = child
+        if issuer_token is not None:
+            break
+    if issuer_token is not None:
+        issuer = _resolve(issuer_token, number, registry, state)
+        if issuer is not None and issuer.kind is not None:
+            state.issuer = issuer
+            return issuer
+    if state.issuer is not None and any(t.lower_ in {"the", "this", "that", "same"} for t in tokens):
+        return state.issuer
+    return _Who(surface, False, "organisation", surface)
+
+
+def _pronoun(head: Token, number: int, registry: Registry, state: _State) -> _Who | None:
+    """A pronoun speaks for the speaker in context, or for a person just named as a subject."""
+    word = head.lower_
+    surface = head.text
+    here: Pos = (number, head.idx)
+    if word in PERSON_PRONOUNS:
+        lo: Pos = (number - _PRONOUN_PARAGRAPHS, 0)
+        last = state.last
+        if last is not None and last[0] >= lo:
+            lo = last[0]
+        named = registry.subject_persons_between(lo, here)
+        if named:
+            entity = registry.entities[named[-1]]
+            return _Who(entity.name, True, "person", surface, entity)
+        if last is not None and last[0][0] >= number - _PRONOUN_PARAGRAPHS and last[1].kind == "person":
+            return last[1]
+        return _Who(surface, False, "person", surface)
+    if word in GROUP_PRONOUNS:
+        last = state.last
+        if last is not None and last[0][0] >= number - _PRONOUN_PARAGRAPHS and last[1].kind == "organisation":
+            return last[1]
+        return _Who(surface, False, "organisation", surface)
+    return None
+
+
+# --- speakers ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What is known about one speaker while the quotes are counted."""
+
+    role: str | None
+    kind: SpeakerKind
+    first: int
+    quotes: int = 0
+    aliases: list[str] = field(default_factory=list)
+
+
+def _speakers(article_id: str, quotes: Sequence[tuple[Quote, _Who]], registry: Registry) -> tuple[Speaker, ...]:
+    """One Speaker per distinct speaker name, in order of first quote."""
+    tallies: dict[str, _Tally] = {}
+    for quote, who in quotes:
+        entity = who.entity or registry.entities.get(who.name)
+        if who.name not in tallies:
+            role = entity.roles[0] if entity is not None and entity.roles else who.role
+            tallies[who.name] = _Tally(role=role, kind=who.kind, first=quote.paragraph)
+        tally = tallies[who.name]
+        tally.quotes += 1
+        surface = who.surface
+        # "Chinese Defense Minister Li Shangfu" is the name with its role, not another name.
+        if who.name in surface or surface in tally.aliases or surface.lower() in PERSON_PRONOUNS:
+            continue
+        tally.aliases.append(surface)
+    speakers = []
+    for name, tally in tallies.items():
+        entity = registry.entities.get(name)
+        aliases = list(tally.aliases)
+        if entity is not None:
+            aliases.extend(a for a in entity.aliases if a not in aliases and name not in a)
+        speakers.append(
+            Speaker(
+                article=article_id,
+                name=name,
+                role=tally.role,
+                kind=tally.kind,
+                aliases=tuple(aliases),
+                quotes=tally.quotes,
+                first_paragraph=tally.first,
+            )
+        )
+    return tuple(speakers)

@@ -1,0 +1,107 @@
+"""General English word lists for quote attribution: speech verbs, role nouns, titles, documents."""
+
+from __future__ import annotations
+
+# Lemmas of verbs that introduce speech or a stated position. A quoted fragment governed by one of these
+# is a quote of the verb's subject; the narrower INDIRECT set also turns an unquoted clause into a quote.
+INDIRECT_VERBS = frozenset(
+    """
+    say tell state add claim announce report warn argue insist explain note stress confirm deny
+    acknowledge admit write tweet predict suggest assert allege contend maintain declare reply respond
+    promise vow emphasize emphasise testify reveal concede complain recall reiterate estimate caution
+    charge concur affirm disclose indicate observe remark comment counter retort boast
+    """.split()
+)
+CUE_VERBS = INDIRECT_VERBS | frozenset(
+    """
+    agree ask answer call urge express point mention continue conclude joke quip scoff shout yell cry
+    recount lament propose hope believe think want label dub brand blast slam criticize criticise
+    praise condemn welcome demand pledge repeat quote cite read tout decry denounce dismiss question
+    wonder signal threaten refer characterize characterise term plead laugh whisper muse opine describe
+    accuse chant sing post rate rule lambast mock attack tell recommend vow promise insist declare
+    encourage reject object applaud hail thank laud scold rail defend accept demand seek
+    """.split()
+)
+
+# Cue verbs that also have a plain sense ("maintains a relationship"): they attribute a quote only
+# when the quote sits in their clausal complement.
+CLAUSE_ONLY_VERBS = frozenset(
+    "maintain charge observe continue post read rule accept seek signal defend hold point note add".split()
+)
+
+# Role nouns that name a person; a nominal speaker with one of these heads is resolved by role.
+PERSON_ROLES = frozenset(
+    """
+    spokesman spokeswoman spokesperson minister leader president premier chancellor secretary official
+    senator governor mayor general admiral commander chief chairman chairwoman chair director adviser
+    advisor aide ambassador diplomat envoy candidate nominee lawmaker legislator congressman
+    congresswoman representative deputy head king queen prince monarch judge prosecutor attorney lawyer
+    officer manager founder executive ceo analyst expert researcher professor economist strategist
+    counterpart dictator ruler emperor politician campaigner activist author writer reporter journalist
+    editor host anchor moderator surrogate operative chairperson pope bishop cardinal sheriff colonel
+    captain sergeant lieutenant marshal commissioner administrator superintendent principal governor
+    """.split()
+)
+# Generic role nouns that stand for any of several specific roles ("the Russian leader" is a president).
+ROLE_FAMILIES: dict[str, frozenset[str]] = {
+    "leader": frozenset("president premier chancellor king queen monarch ruler dictator emperor".split())
+    | frozenset({"prime", "leader", "chairman", "head"}),
+    "spokesman": frozenset({"spokesman", "spokeswoman", "spokesperson"}),
+    "spokeswoman": frozenset({"spokesman", "spokeswoman", "spokesperson"}),
+    "spokesperson": frozenset({"spokesman", "spokeswoman", "spokesperson"}),
+    "official": frozenset(
+        "official minister secretary spokesman spokeswoman spokesperson director chief officer".split()
+    ),
+    "diplomat": frozenset({"diplomat", "ambassador", "envoy", "minister", "secretary"}),
+    "candidate": frozenset({"candidate", "nominee"}),
+    "nominee": frozenset({"candidate", "nominee"}),
+    "lawmaker": frozenset("lawmaker legislator senator congressman congresswoman representative".split()),
+    "commander": frozenset({"commander", "general", "admiral", "chief"}),
+}
+# Modifiers that do not restrict which person a nominal means ("the former minister").
+NON_RESTRICTIVE = frozenset(
+    "former top senior then current new veteran longtime outgoing incoming acting chief same".split()
+)
+
+# Heads of nominals that name an organisation or a country speaking as one.
+ORG_NOUNS = frozenset(
+    """
+    military army navy force forces ministry government administration department agency office
+    committee commission council campaign party company firm group organization organisation
+    union court police embassy command fleet bureau authority authorities service parliament congress
+    senate house cabinet presidency kremlin state country nation coalition alliance team club
+    newspaper paper network channel magazine outlet station institute foundation association board
+    corporation bank university school
+    """.split()
+)
+# Documents speak for whoever issued them ("the statement said", "is in the same note").
+DOCUMENT_NOUNS = frozenset(
+    """
+    statement note report release communique communiqué letter memo memorandum document filing
+    announcement declaration notice bulletin email tweet post message transcript
+    """.split()
+)
+
+# Courtesy titles and honorifics dropped from names ("Mr. Trump" is "Trump").
+TITLES = frozenset(
+    """
+    mr mrs ms miss mx dr prof sir dame lord lady rev sen rep gov gen adm col capt lt sgt president
+    senator governor representative congressman congresswoman secretary minister premier chancellor
+    judge justice mayor ambassador pope king queen prince princess
+    """.split()
+)
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+GROUP_PRONOUNS = frozenset({"it", "they", "we"})
+
+# Words that a title-cased name may contain in lower case ("Fox and Friends", "State of the Union").
+NAME_FUNCTION_WORDS = frozenset("of the and a an in on for to at by with de la del von van".split())
+# Nouns that announce a name in quotation marks rather than a quote ("the ship “Milius”").
+NAMING_NOUNS = frozenset(
+    """
+    ship vessel destroyer carrier frigate submarine boat film movie book novel song album show
+    programme program series article column essay play documentary episode podcast poem painting
+    operation exercise campaign slogan nickname hashtag headline title name brand motto
+    titled entitled called named dubbed
+    """.split()
+)
