@@ -63,7 +63,14 @@ def weigh(question: str, top_cosine: float, vocabulary: Collection[str], stems: 
     known = [w for w in content if _known(w, vocabulary, stems)]
     coverage = len(known) / len(content) if content else 0.0
     names = [w for w in words[1:] if w[0].isupper() and _normal(w) not in _STOP]
-    missing = tuple(dict.fromkeys(w for w in names if not _known(_normal(w), vocabulary, stems)))
+    # A hyphenated name (Ing-wen) is known when each of its parts is.
+    missing = tuple(
+        dict.fromkeys(
+            w
+            for w in names
+            if not all(_known(part, vocabulary, stems) for part in _normal(w).split("-") if part)
+        )
+    )
     return Evidence(top_cosine=top_cosine, coverage=coverage, missing_names=missing)
 
 

@@ -31,7 +31,9 @@ def parse_article(raw: bytes, *, article_id: str, path: str = "") -> Article:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ArticleError(f"{path or article_id}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise ArticleError(
+            f"{path or article_id}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     meta, body = _split_front_matter(lines, path or article_id)
     paragraphs = _paragraphs(body)
@@ -45,8 +47,9 @@ def parse_article(raw: bytes, *, article_id: str, path: str = "") -> Article:
         try:
             published = date.fromisoformat(meta["published"])
         except ValueError:
+            where = path or article_id
             raise ArticleError(
-                f"{path or article_id}: front matter 'published' must be YYYY-MM-DD, got {meta['published']!r}"
+                f"{where}: front matter 'published' must be YYYY-MM-DD, got {meta['published']!r}"
             ) from None
     return Article(
         id=article_id,
@@ -134,7 +137,9 @@ def load_articles(paths: Sequence[Path] | None = None) -> list[Article]:
     seen: dict[str, str] = {}
     for article in articles:
         if article.id in seen and seen[article.id] != article.path:
-            raise ArticleError(f"two articles share the name {article.id!r}: {seen[article.id]} and {article.path}")
+            raise ArticleError(
+                f"two articles share the name {article.id!r}: {seen[article.id]} and {article.path}"
+            )
         seen[article.id] = article.path
     # The same file named twice is one article.
     unique = {article.path: article for article in articles}

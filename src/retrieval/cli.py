@@ -40,8 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--article", action="append", type=Path, metavar="PATH",
-                       help="an article file or a directory of *.txt (repeatable); default: the bundled one")
+        p.add_argument(
+            "--article",
+            action="append",
+            type=Path,
+            metavar="PATH",
+            help="an article file or a directory of *.txt (repeatable); default: the bundled one",
+        )
         p.add_argument("--json", action="store_true", help="print JSON instead of readable text")
 
     ask = sub.add_parser("ask", help="the passages that answer a question")
@@ -54,8 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     speakers = sub.add_parser("speakers", help="who is quoted, with role and quote count")
     common(speakers)
     timeline = sub.add_parser("timeline", help="dated events in chronological order")
-    timeline.add_argument("--published", metavar="YYYY-MM-DD",
-                          help="publication date, for articles whose front matter gives none")
+    timeline.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        help="publication date, for articles whose front matter gives none",
+    )
     common(timeline)
     return parser
 
@@ -63,8 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, *, service_factory: ServiceFactory | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input)."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING").upper(),
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING").upper(),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         overrides: dict[str, object] = {}
         if args.article:
@@ -88,7 +98,9 @@ def _ask(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
         raise NewsdeskError("--top-k must be between 1 and 100")
     if args.question != "-":
         answer = service.ask(args.question, top_k=args.top_k)
-        out.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n" if args.json else _answer_text(answer))
+        out.write(
+            json.dumps(answer_json(answer), ensure_ascii=False) + "\n" if args.json else _answer_text(answer)
+        )
         return 0
     # Batch mode: the model loads once; one JSON object per non-blank line, in order.
     for line in sys.stdin:
@@ -105,8 +117,13 @@ def answer_json(answer: Answer) -> dict[str, object]:
         "question": answer.question,
         "answerable": answer.answerable,
         "passages": [
-            {"article": h.passage.article, "paragraph": h.passage.paragraph, "text": h.passage.text,
-             "score": h.score, "speakers": list(h.speakers)}
+            {
+                "article": h.passage.article,
+                "paragraph": h.passage.paragraph,
+                "text": h.passage.text,
+                "score": h.score,
+                "speakers": list(h.speakers),
+            }
             for h in answer.hits
         ],
     }
@@ -115,8 +132,11 @@ def answer_json(answer: Answer) -> dict[str, object]:
 def _answer_text(answer: Answer) -> str:
     lines = [f"Q: {answer.question}"]
     if not answer.answerable:
-        lines.append("The article does not seem to answer this. Closest passage:" if answer.hits else
-                     "The article does not answer this.")
+        lines.append(
+            "The article does not seem to answer this. Closest passage:"
+            if answer.hits
+            else "The article does not answer this."
+        )
     hits = answer.hits if answer.answerable else answer.hits[:1]
     for rank, hit in enumerate(hits, start=1):
         p = hit.passage
@@ -158,9 +178,18 @@ def _quotes_text(quotes: Sequence[Quote], speakers: Sequence[Speaker]) -> str:
 def _speakers(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
     speakers = service.speakers()
     if args.json:
-        rows = [{"article": s.article, "name": s.name, "role": s.role, "kind": s.kind,
-                 "aliases": list(s.aliases), "quotes": s.quotes, "first_paragraph": s.first_paragraph}
-                for s in speakers]
+        rows = [
+            {
+                "article": s.article,
+                "name": s.name,
+                "role": s.role,
+                "kind": s.kind,
+                "aliases": list(s.aliases),
+                "quotes": s.quotes,
+                "first_paragraph": s.first_paragraph,
+            }
+            for s in speakers
+        ]
         out.write(json.dumps({"speakers": rows}, ensure_ascii=False, indent=2) + "\n")
         return 0
     if not speakers:
@@ -169,8 +198,10 @@ def _speakers(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
         role = f", {s.role}" if s.role else ""
         aliases = [a for a in s.aliases if a != s.name]
         seen = f" (also: {', '.join(aliases)})" if aliases else ""
-        out.write(f"{s.name}{role} — {s.kind}, {s.quotes} quote{'s' if s.quotes != 1 else ''}, "
-                  f"first in ¶{s.first_paragraph}{seen}\n")
+        out.write(
+            f"{s.name}{role} — {s.kind}, {s.quotes} quote{'s' if s.quotes != 1 else ''}, "
+            f"first in ¶{s.first_paragraph}{seen}\n"
+        )
     return 0
 
 
@@ -192,8 +223,11 @@ def _timeline(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
 def _timeline_text(timeline: Timeline) -> str:
     lines = []
     for a in timeline.articles:
-        when = f"published {a.published} ({a.published_source})" if a.published else (
-            "publication date unknown: relative dates are ordered but not dated")
+        when = (
+            f"published {a.published} ({a.published_source})"
+            if a.published
+            else ("publication date unknown: relative dates are ordered but not dated")
+        )
         lines.append(f"{a.title or a.article}: {when}")
     lines.append("")
     multi = len(timeline.articles) > 1

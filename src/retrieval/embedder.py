@@ -61,7 +61,10 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def _load(self) -> SentenceTransformer:
-        if not (self.model_path / "modules.json").is_file() and not (self.model_path / "config.json").is_file():
+        if (
+            not (self.model_path / "modules.json").is_file()
+            and not (self.model_path / "config.json").is_file()
+        ):
             raise NewsdeskError(f"{self.model_path}: not a sentence-transformers model directory")
         # Weights come from disk only: no hub look-ups, no downloads.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -6,7 +6,7 @@ import contextlib
 import json
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import date
 
@@ -51,7 +51,7 @@ class Newsdesk:
     ) -> None:
         if not articles:
             raise UnknownArticleError("the corpus holds no articles")
-        self.settings = settings or RetrievalSettings(_env_file=None)
+        self.settings = settings or RetrievalSettings()
         self.articles = {a.id: a for a in articles}
         self._embedder = embedder
         self._cache = Cache(self.settings.cache_dir if self.settings.use_cache else None)
@@ -89,7 +89,10 @@ class Newsdesk:
             if self._index is None:
                 with self._progress() as progress:
                     self._index = build_index(
-                        list(self.articles.values()), self.embedder, self._params, self._cache,
+                        list(self.articles.values()),
+                        self.embedder,
+                        self._params,
+                        self._cache,
                         progress=progress,
                     )
                 self._stems = stems_of(self._index.vocabulary)
@@ -114,12 +117,15 @@ class Newsdesk:
             self._article(article)
         index = self.index
         vector = self.embedder.encode([text])[0]
-        found = index.search(vector, text, top_k=k, article=article)
-        evidence = self.evidence(text, max((f.dense for f in found), default=0.0))
+        result = index.search(vector, text, top_k=k, article=article)
+        evidence = self.evidence(text, result.top_cosine)
         hits = tuple(
-            Hit(passage=index.passages[f.index], score=round(f.score, 4),
-                speakers=self._speakers_in(index.passages[f.index]))
-            for f in found
+            Hit(
+                passage=index.passages[f.index],
+                score=round(f.score, 4),
+                speakers=self._speakers_in(index.passages[f.index]),
+            )
+            for f in result.ranked
         )
         return Answer(question=text, answerable=evidence.answerable, hits=hits)
 
@@ -138,13 +144,15 @@ class Newsdesk:
         wanted = " ".join(speaker.split()).casefold()
         speakers = [s for a in articles for s in self._extraction(a).speakers]
         matches = {
-            (s.article, s.name) for s in speakers
+            (s.article, s.name)
+            for s in speakers
             if wanted in {alias.casefold() for alias in (s.name, *s.aliases)}
         }
         if not matches:
             # Fall back to a word of a name ("putin" for "Vladimir Putin").
             matches = {
-                (s.article, s.name) for s in speakers
+                (s.article, s.name)
+                for s in speakers
                 if any(wanted in alias.casefold().split() for alias in (s.name, *s.aliases))
             }
         if not matches:
@@ -159,7 +167,8 @@ class Newsdesk:
     def _speakers_in(self, passage: Passage) -> tuple[str, ...]:
         quotes = self._extraction(self.articles[passage.article]).quotes
         inside = (
-            q.speaker for q in quotes
+            q.speaker
+            for q in quotes
             if q.paragraph == passage.paragraph and q.start < passage.end and q.end > passage.start
         )
         return tuple(dict.fromkeys(inside))
@@ -176,15 +185,20 @@ class Newsdesk:
         except ImportError:  # until the quotes component lands
             return QuoteExtraction()
 
-        key = make_key({"article_sha256": article.sha256, "article_id": article.id,
-                        "extractor": EXTRACTOR_VERSION})
+        key = make_key(
+            {"article_sha256": article.sha256, "article_id": article.id, "extractor": EXTRACTOR_VERSION}
+        )
         entry = self._cache.load("quotes", key)
         if entry is not None:
             with contextlib.suppress(KeyError, ValueError, TypeError):
                 return _decode_quotes(entry["quotes.json"])
         extraction = extract_quotes(article)
-        self._cache.save("quotes", key, {"quotes.json": _encode_quotes(extraction)},
-                         {"article": article.id, "sha256": article.sha256, "extractor": EXTRACTOR_VERSION})
+        self._cache.save(
+            "quotes",
+            key,
+            {"quotes.json": _encode_quotes(extraction)},
+            {"article": article.id, "sha256": article.sha256, "extractor": EXTRACTOR_VERSION},
+        )
         return extraction
 
     # -- timeline and metadata -------------------------------------------------------------------
@@ -205,9 +219,14 @@ class Newsdesk:
             counts[p.article] = counts.get(p.article, 0) + 1
         return [
             ArticleInfo(
-                article=a.id, title=a.title, source=a.source, url=a.url,
+                article=a.id,
+                title=a.title,
+                source=a.source,
+                url=a.url,
                 published=a.published.isoformat() if a.published else None,
-                paragraphs=len(a.paragraphs), passages=counts.get(a.id, 0), version=__version__,
+                paragraphs=len(a.paragraphs),
+                passages=counts.get(a.id, 0),
+                version=__version__,
             )
             for a in articles
         ]
@@ -220,7 +239,7 @@ class Newsdesk:
             raise UnknownArticleError(f"no article named {article_id!r}; loaded: {known}") from None
 
     @contextlib.contextmanager
-    def _progress(self) -> Iterator[object]:
+    def _progress(self) -> Iterator[Callable[[int], object] | None]:
         """A progress bar over passages to embed, shown only for a large corpus."""
         if len(self.articles) < self.settings.progress_min_articles:
             yield None
@@ -241,4 +260,3 @@ def _decode_quotes(data: bytes) -> QuoteExtraction:
         quotes=tuple(Quote(**q) for q in raw["quotes"]),
         speakers=tuple(Speaker(**{**s, "aliases": tuple(s["aliases"])}) for s in raw["speakers"]),
     )
-
