@@ -21,13 +21,18 @@ from retrieval.service import Newsdesk
 from tests.discord_fake import DiscordFake
 
 ARTICLE = """\
+---
 title: Harbour bridge budget approved
 published: 2024-03-04
 source: The Fake Gazette
+---
 
 The city council approved the harbour bridge budget on Monday after a long debate about costs.
+
 “We will start building in May,” said Tom Becker, the project engineer, adding that the work takes two years.
+
 Residents wrote to @everyone and to <@123456789012345678> and <@&223456789012345678> about *noise* and _dust_.
+
 Mayor Ana Silva said the bridge would open in 2026 and called it “a bridge for the whole city”.
 """
 
