@@ -1,0 +1,153 @@
+"""Build an article's timeline: publication date, dated events, chronological order."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from ..models import Article, ArticleDates, PublishedSource, Quote, Timeline, TimelineEvent
+from .expressions import TemporalExpression, find_expressions
+from .published import infer_published
+from .tense import sentence_bounds
+
+log = logging.getLogger(__name__)
+
+_RANK = {"year": 0, "month": 1, "week": 2, "day": 3}  # coarser first when two dates start together
+_MAX_EVENT_CHARS = 320
+
+
+def period_start(value: str) -> tuple[date, int] | None:
+    """The first day of an ISO value's period and its granularity rank; None when it is not one."""
+    try:
+        if re.fullmatch(r"\d{4}", value):
+            return date(int(value), 1, 1), _RANK["year"]
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
+            return date(int(m[1]), int(m[2]), 1), _RANK["month"]
+        if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
+            return date.fromisocalendar(int(m[1]), int(m[2]), 1), _RANK["week"]
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value), _RANK["day"]
+    except ValueError:
+        return None
+    return None
+
+
+def _sort_key(event: TimelineEvent) -> tuple[date, int]:
+    """Chronological key of a dated event: its period's first day, coarser periods first."""
+    start = period_start(event.date) if event.date else None
+    return start if start is not None else (date.max, 9)
+
+
+def _event_text(paragraph: str, start: int, end: int) -> str:
+    """The sentence of the paragraph that the expression dates, trimmed around it when very long."""
+    left, right = sentence_bounds(paragraph, start, end)
+    sentence = paragraph[left:right].strip()
+    if len(sentence) <= _MAX_EVENT_CHARS:
+        return sentence
+    lo = max(left, start - _MAX_EVENT_CHARS // 2)
+    hi = min(right, end + _MAX_EVENT_CHARS // 2)
+    return ("…" if lo > left else "") + paragraph[lo:hi].strip() + ("…" if hi < right else "")
+
+
+def _speaker(quotes: Sequence[Quote], paragraph: int, start: int, end: int) -> str | None:
+    """The speaker of the quote whose span holds the expression, if any."""
+    for quote in quotes:
+        if quote.paragraph == paragraph and quote.start <= start and end <= quote.end:
+            return quote.speaker
+    return None
+
+
+def resolve_published(article: Article, published: date | None) -> tuple[date | None, PublishedSource]:
+    """Front matter wins, then the ``--published`` override, then inference from the text."""
+    if article.published is not None:
+        return article.published, "given"
+    if published is not None:
+        return published, "given"
+    inferred = infer_published(article.text)
+    if inferred is not None:
+        return inferred, "inferred"
+    return None, "unknown"
+
+
+def build_timeline(article: Article, published: date | None = None, quotes: Sequence[Quote] = ()) -> Timeline:
+    """The timeline of one article: its publication date and its dated events in chronological order."""
+    try:
+        return _build(article, published, quotes)
+    except Exception:  # the timeline must never take the caller down: log, and return what is known
+        log.exception("timeline failed for article %r", getattr(article, "id", "?"))
+        return Timeline(
+            articles=(ArticleDates(getattr(article, "id", "?"), getattr(article, "title", None), None, "unknown"),),
+        )
+
+
+def _build(article: Article, published: date | None, quotes: Sequence[Quote]) -> Timeline:
+    """The body of :func:`build_timeline`."""
+    pub, source = resolve_published(article, published)
+    dates = ArticleDates(article.id, article.title, pub.isoformat() if pub else None, source)
+    text = article.text
+    offsets: list[int] = []
+    position = 0
+    for paragraph in article.paragraphs:
+        offsets.append(position)
+        position += len(paragraph.text) + 1
+    dated: list[tuple[tuple[date, int], int, TimelineEvent]] = []
+    undated: list[tuple[float, int, TimelineEvent]] = []
+    for order, expr in enumerate(find_expressions(text, pub)):
+        index = _paragraph_index(offsets, expr.start)
+        paragraph = article.paragraphs[index]
+        start, end = expr.start - offsets[index], expr.end - offsets[index]
+        event = TimelineEvent(
+            article=article.id,
+            date=expr.value,
+            expression=expr.text,
+            modifier=expr.modifier,
+            text=_event_text(paragraph.text, start, end),
+            paragraph=paragraph.number,
+            speaker=_speaker(quotes, paragraph.number, start, end),
+        )
+        if expr.value is not None:
+            dated.append((_sort_key(event), order, event))
+        elif pub is None and expr.relative:
+            undated.append((_offset(expr), order, event))
+    dated.sort(key=lambda item: (item[0], item[1]))
+    undated.sort(key=lambda item: (item[0], item[1]))
+    events = tuple(e for _, _, e in dated) + tuple(e for _, _, e in undated)
+    return Timeline(articles=(dates,), events=events)
+
+
+def _offset(expr: TemporalExpression) -> float:
+    """Rough days after publication of a relative expression; 0 when even that is unknown."""
+    return expr.offset_days if expr.offset_days is not None else 0.0
+
+
+def _paragraph_index(offsets: list[int], position: int) -> int:
+    """The index of the paragraph that holds a character position of the joined text."""
+    index = 0
+    for i, start in enumerate(offsets):
+        if start <= position:
+            index = i
+        else:
+            break
+    return index
+
+
+def merge_timelines(timelines: Sequence[Timeline]) -> Timeline:
+    """Several articles' timelines as one: dated events in chronological order, then undated ones.
+
+    Ties keep article order (the order of ``timelines``, then each timeline's own order). Events whose
+    date is unknown cannot be compared across articles, so they follow, grouped by article, in order.
+    """
+    articles: list[ArticleDates] = []
+    dated: list[tuple[tuple[date, int], int, int, TimelineEvent]] = []
+    undated: list[TimelineEvent] = []
+    for t_index, timeline in enumerate(timelines):
+        articles.extend(timeline.articles)
+        for e_index, event in enumerate(timeline.events):
+            if event.date is not None:
+                dated.append((_sort_key(event), t_index, e_index, event))
+            else:
+                undated.append(event)
+    dated.sort(key=lambda item: item[:3])
+    return Timeline(articles=tuple(articles), events=tuple(e for *_, e in dated) + tuple(undated))

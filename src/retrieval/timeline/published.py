@@ -1,0 +1,135 @@
+"""Infer an article's publication date from its text: a dated weekday anchors the week it was written in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .calendar import MONTHS, WEEKDAYS, safe_date
+from .expressions import find_expressions
+from .tense import guess_tense, sentence_bounds
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_WEEKDAY_RE = re.compile(
+    r"(?:\b(?P<rel>last|next|this|past|coming|previous|Last|Next|This)\s+)?"
+    r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+_MONTH_DAY_RE = re.compile(
+    rf"\b(?P<month>{_MONTH})\s+(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<year>1\d{{3}}|20\d\d)\b)?"
+    rf"|\b(?P<day2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH})(?:\s+(?P<year2>1\d{{3}}|20\d\d)\b)?"
+)
+_EARLIEST_YEAR = 1900
+_ADJACENT = 12  # characters between a weekday and its date ("Sunday, April 16")
+_NEAR = 300  # a weekday further than this from a date is not taken to name the same day
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    """A weekday named in the text, with the tense of its clause."""
+
+    start: int
+    end: int
+    weekday: int
+    past_or_unknown: bool
+    relative_word: bool
+
+
+def _weekday_mentions(text: str) -> list[_Mention]:
+    """Every weekday named in ``text``."""
+    mentions = []
+    for m in _WEEKDAY_RE.finditer(text):
+        tense = guess_tense(text, m.start(), m.end())
+        mentions.append(
+            _Mention(m.start("weekday"), m.end(), WEEKDAYS[m["weekday"].lower()], tense != "future", bool(m["rel"]))
+        )
+    return mentions
+
+
+def infer_published(text: str, today: date | None = None) -> date | None:
+    """The publication date the text implies, or None when it cannot be pinned to a day.
+
+    A date named with (or near) its weekday fixes the week: when the date has no year, it is the most
+    recent year, no later than ``today`` and no earlier than the latest explicit year in the text, in which
+    that date falls on that weekday. The article was then written on the latest weekday of that week it
+    mentions in the past tense (news names the days just gone by, up to the day of writing).
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    today = today or date.today()
+    try:
+        return _infer(text, today)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _infer(text: str, today: date) -> date | None:
+    """The body of :func:`infer_published`."""
+    floor = _EARLIEST_YEAR
+    for expr in find_expressions(text, None):
+        if expr.value is not None and expr.granularity == "year" and not expr.relative:
+            year = int(expr.value)
+            if year <= today.year:
+                floor = max(floor, year)
+    mentions = [m for m in _weekday_mentions(text) if not m.relative_word]
+    if not mentions:
+        return None
+    anchors: list[tuple[int, date]] = []  # (distance between weekday and date, the dated day)
+    for m in _MONTH_DAY_RE.finditer(text):
+        month = MONTHS[(m["month"] or m["month2"]).rstrip(".").lower()]
+        day = int(m["day"] or m["day2"])
+        year_text = m["year"] or m["year2"]
+        if guess_tense(text, m.start(), m.end()) == "future":
+            continue
+        near = min(mentions, key=lambda w: _distance(w, m.start(), m.end()))
+        distance = _distance(near, m.start(), m.end())
+        if distance > _NEAR or not near.past_or_unknown:
+            continue
+        if distance > 0 and len(_content_words(text, near.start, near.end) & _content_words(text, m.start(), m.end())) < 2:
+            continue  # a weekday elsewhere names this date only if both clauses tell of the same thing
+        if year_text:
+            found = safe_date(int(year_text), month, day)
+            if found is not None and found.weekday() == near.weekday:
+                anchors.append((distance, found))
+            continue
+        for year in range(today.year, floor - 1, -1):
+            found = safe_date(year, month, day)
+            if found is not None and found <= today and found.weekday() == near.weekday:
+                anchors.append((distance, found))
+                break
+    if not anchors:
+        return None
+    closest = min(distance for distance, _ in anchors)
+    anchor = max(found for distance, found in anchors if distance == closest)
+    # The latest past-tense weekday in the anchor's week (up to six days after it) is the day of writing.
+    ahead = max(((w.weekday - anchor.weekday()) % 7 for w in mentions if w.past_or_unknown), default=0)
+    published = anchor + timedelta(days=ahead)
+    return published if published <= today else anchor
+
+
+_STOPWORDS = frozenset(
+    {"that", "this", "with", "from", "have", "were", "they", "their", "which", "would", "there", "about",
+     "said", "says", "will", "been", "also", "after", "before", "when", "what", "than", "into", "over",
+     "more", "last", "week", "year", "month", "today", "some", "other", "only", "could", "should", "while"}
+)  # fmt: skip
+
+
+def _content_words(text: str, start: int, end: int) -> set[str]:
+    """Longer, non-function words of the sentence around ``text[start:end]``."""
+    left, right = sentence_bounds(text, start, end)
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text[left:right])}
+    return {w for w in words if w not in _STOPWORDS and w.lower() not in WEEKDAYS and w not in MONTHS}
+
+
+def _distance(mention: _Mention, start: int, end: int) -> int:
+    """Characters between a weekday mention and a date; 0 when they are adjacent."""
+    if mention.end <= start:
+        gap = start - mention.end
+    elif end <= mention.start:
+        gap = mention.start - end
+    else:
+        gap = 0
+    return 0 if gap <= _ADJACENT else gap

@@ -1,0 +1,181 @@
+"""A small rule-based guess at the tense around a temporal expression (no tagger, no model)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Tense = Literal["past", "future"]
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|[;:\u201c\u201d\"()\[\]]")
+# Clause words that stop the backward or forward scan.
+_STOP = frozenset({";", ":", "(", ")", "[", "]", "\u201c", "\u201d", '"', "but", "while", "whereas", "although"})
+_MAX_WORDS = 12
+
+_FUTURE = frozenset(
+    {
+        "will", "shall", "'ll", "won't", "wo", "would", "'d", "gonna", "next", "upcoming", "coming",
+        "tomorrow", "due", "effective", "later", "soon",
+    }
+)  # fmt: skip
+_PAST = frozenset(
+    {
+        "was", "were", "had", "did", "said", "told", "ago", "last", "earlier", "previous", "past", "since",
+        "yesterday", "began", "met", "went", "came", "saw", "took", "made", "gave", "held", "left", "got",
+        "found", "kept", "led", "lost", "paid", "put", "ran", "sent", "spent", "stood", "struck", "won",
+        "wrote", "brought", "bought", "built", "caught", "chose", "drew", "drove", "fell", "felt", "fled",
+        "flew", "forgot", "fought", "grew", "heard", "hit", "hung", "knew", "laid", "meant", "quit", "rose",
+        "sank", "sat", "shot", "shut", "slept", "sold", "spoke", "spread", "stole", "swore", "taught", "thought",
+        "threw", "understood", "woke", "wore", "broke", "became", "began", "beat", "bit", "blew", "cost",
+        "cut", "dealt", "dug", "fed", "forgave", "froze", "hid", "lay", "let", "lit", "read", "rode", "rang",
+        "sang", "shook", "shone", "slid", "split", "sprang", "stuck", "stung", "swam", "swept", "swung",
+        "tore", "withdrew", "overtook", "undertook", "arose", "awoke", "reported", "announced", "has",
+        "have", "'ve", "been", "ended", "occurred", "happened", "died", "killed",
+    }
+)  # fmt: skip
+# Present-tense verbs that, next to a weekday, describe a scheduled event (``ends on Wednesday``).
+_PRESENT = frozenset(
+    {
+        "is", "are", "am", "'s", "'re", "begins", "ends", "starts", "opens", "closes", "expires", "expire",
+        "meets", "arrives", "leaves", "returns", "resumes", "takes", "comes", "goes", "holds", "visits",
+        "travels", "runs", "continues", "concludes", "kicks", "gets", "lands", "departs", "reconvenes",
+        "convenes", "decides", "votes", "faces", "hosts", "plays", "flies", "heads", "launches", "releases",
+        "testifies", "appears", "speaks", "addresses",
+    }
+)  # fmt: skip
+_COMMON = frozenset({"the", "a", "an", "he", "she", "it", "they", "we", "i", "but", "and", "in", "on", "at",
+                     "last", "this", "next", "earlier", "later", "during", "after", "before", "since", "when"})
+_BE = frozenset({"be", "been", "being"})
+_PRESENT_AUX = frozenset({"is", "are", "'s", "'re", "am"})
+_SCHEDULE = frozenset({"scheduled", "expected", "set", "due", "planned", "slated", "supposed", "likely"})
+_ED_NOT_VERBS = frozenset(
+    {"red", "bed", "need", "seed", "feed", "speed", "weed", "shed", "bred", "hundred", "united", "limited",
+     "based", "related", "alleged", "detailed", "advanced", "armed", "embed", "wed", "fled"}
+)  # fmt: skip
+# Words after which ``to`` + verb points forward: ``plans to meet Friday``.
+_TO_FUTURE = frozenset(
+    {"plans", "plan", "planned", "planning", "expects", "expected", "expect", "intends", "intended", "hopes",
+     "hoped", "hope", "aims", "aim", "is", "are", "was", "were", "set", "scheduled", "due", "wants", "want",
+     "ready", "going", "likely", "about", "seeks", "promised", "vowed", "threatened", "decided", "agreed",
+     "prepared", "preparing", "slated", "supposed", "trying", "tries", "needs", "need", "has", "have"}
+)  # fmt: skip
+# After a past participle, these make it a verb (``announced the plan``) rather than an adjective.
+_VERB_FOLLOWERS = frozenset(
+    {"the", "a", "an", "his", "her", "its", "their", "our", "on", "in", "at", "by", "to", "from", "with",
+     "for", "that", "this", "these", "those", "last", "him", "them", "it", "up", "out", "off", "down", "back",
+     "over", "after", "before", "into", "as", "and", "he", "she", "they", "we", "i", "there", "some", "all",
+     "about", "around", "during", "until", "since", "when", "what", "how", "why", "if"}
+)  # fmt: skip
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "these", "those", "my", "your"}
+)
+
+
+def _classify(word: str, prev: str | None, nxt: str | None) -> Tense | None:
+    """The tense one word signals, given its neighbours; None when it signals nothing."""
+    if word in _SCHEDULE:
+        return "future" if prev in _PRESENT_AUX or prev in _BE else None
+    if word == "to":
+        if prev in _TO_FUTURE and nxt is not None and nxt.isalpha() and nxt not in _DETERMINERS:
+            return "future"  # an infinitive: ``plans to meet Friday``
+        return None
+    if word in _FUTURE:
+        return "future"
+    participle = word in _PAST or (len(word) > 4 and word.endswith("ed") and word not in _ED_NOT_VERBS)
+    if participle and prev in _PRESENT_AUX and word not in ("was", "were", "had", "has", "have", "been"):
+        return "future"  # present passive: ``the case is heard in May``
+    if word in _PAST:
+        return "past"
+    if word in _PRESENT:
+        return "future"
+    if participle:
+        if nxt is None or nxt in _VERB_FOLLOWERS or not nxt.islower():
+            return "past"
+        return None  # ``an unspecified date``: an adjective
+    return None
+
+
+def _low(word: str) -> str:
+    """Lower-case a word, but keep a capitalised name recognisable (``Davison`` stays as it is)."""
+    return word if word[:1].isupper() and word[1:].islower() and word.lower() not in _COMMON else word.lower()
+
+
+def guess_tense(text: str, start: int, end: int) -> Tense | None:
+    """Guess whether the clause around ``text[start:end]`` speaks of the past or of the future."""
+    left = _sentence_start(text, start)
+    right = _sentence_end(text, end)
+    before = [_low(m.group()) for m in _WORD.finditer(text, left, start)]
+    after = [_low(m.group()) for m in _WORD.finditer(text, end, right)]
+    # Nearest verb-like word before the expression decides; passive "be"/"been" defers to its auxiliary.
+    skipped = 0
+    for i in range(len(before) - 1, -1, -1):
+        word = before[i]
+        if word in _STOP or skipped >= _MAX_WORDS:
+            break
+        skipped += 1
+        prev = before[i - 1] if i > 0 else None
+        nxt = before[i + 1] if i + 1 < len(before) else None
+        if word in _BE:
+            continue
+        if word in ("has", "have", "'ve", "had") and nxt in ("to",):
+            return "future" if word != "had" else "past"
+        tense = _classify(word, prev, nxt)
+        if tense is None:
+            continue
+        if prev in _BE and word not in _FUTURE and word not in _PRESENT_AUX:
+            continue  # ``will be held``: the auxiliary further left decides
+        return tense
+    for i, word in enumerate(after[:_MAX_WORDS]):
+        if word in _STOP:
+            break
+        prev = after[i - 1] if i > 0 else None
+        nxt = after[i + 1] if i + 1 < len(after) else None
+        if word in _BE:
+            continue
+        tense = _classify(word, prev, nxt)
+        if tense is not None:
+            return tense
+    return None
+
+
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+     "nov", "dec", "gen", "gov", "sen", "rep", "lt", "col", "sgt", "capt", "inc", "corp", "co", "ltd",
+     "jr", "sr", "no", "vs", "u", "s", "a", "p", "m", "mt", "ft", "prof", "rev", "adm", "cmdr"}
+)  # fmt: skip
+
+
+def _is_sentence_break(text: str, i: int) -> bool:
+    """Whether the character at ``i`` ends a sentence."""
+    ch = text[i]
+    if ch == "\n" or ch in "!?":
+        return True
+    if ch != ".":
+        return False
+    if i + 1 < len(text) and not text[i + 1].isspace():
+        return False
+    j = i
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    return text[j:i].lower() not in _ABBREVIATIONS
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Start of the sentence holding ``pos``."""
+    for i in range(pos - 1, max(-1, pos - 600), -1):
+        if _is_sentence_break(text, i):
+            return i + 1
+    return max(0, pos - 600)
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    """End of the sentence holding ``pos``."""
+    for i in range(pos, min(len(text), pos + 600)):
+        if _is_sentence_break(text, i):
+            return i + 1
+    return min(len(text), pos + 600)
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The ``[start, end)`` span of the sentence that holds ``text[start:end]``."""
+    return _sentence_start(text, start), _sentence_end(text, end)
