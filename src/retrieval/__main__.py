@@ -1,5 +1,7 @@
 """``python -m retrieval``."""
 
+import sys
+
 from .cli import main
 
-raise SystemExit(main())
+sys.exit(main())

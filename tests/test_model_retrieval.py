@@ -1,0 +1,63 @@
+"""The real packaged model on the bundled article: real questions find the right paragraph."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval.article import load_articles
+from retrieval.config import RetrievalSettings
+from retrieval.service import Newsdesk
+
+pytestmark = pytest.mark.model
+
+QUESTIONS = json.loads((Path(__file__).parents[1] / "benchmarks" / "questions.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def service(real_embedder, tmp_path_factory) -> Newsdesk:
+    settings = RetrievalSettings(_env_file=None, cache_dir=tmp_path_factory.mktemp("cache"))
+    return Newsdesk(load_articles(None), settings=settings, embedder=real_embedder)
+
+
+@pytest.mark.parametrize(
+    ("question", "paragraph"),
+    [
+        ("Who did the Chinese defence minister meet?", 1),
+        ("When does Li's trip end?", 6),
+        ("Why was Li sanctioned by the United States?", 11),
+        ("Which US warship sailed through the Taiwan Strait?", 15),
+        ("Who is Shi Yi?", 16),
+        ("When did the Nationalist government flee to Taiwan?", 24),
+    ],
+)
+def test_real_questions_retrieve_their_paragraph(service: Newsdesk, question: str, paragraph: int):
+    answer = service.ask(question, top_k=3)
+    assert answer.answerable
+    assert paragraph in [hit.passage.paragraph for hit in answer.hits]
+
+
+def test_question_set_quality_holds(service: Newsdesk):
+    """The hand-written question set: every answer in the top 3, nothing answerable abstained on."""
+    top1 = 0
+    for item in QUESTIONS["answerable"]:
+        answer = service.ask(item["q"], top_k=3)
+        assert answer.answerable, item["q"]
+        assert {h.passage.paragraph for h in answer.hits} & set(item["paragraphs"]), item["q"]
+        top1 += answer.hits[0].passage.paragraph in item["paragraphs"]
+    assert top1 / len(QUESTIONS["answerable"]) >= 0.85
+
+
+@pytest.mark.parametrize("question", QUESTIONS["unanswerable"])
+def test_questions_the_article_cannot_answer_abstain(service: Newsdesk, question: str):
+    answer = service.ask(question)
+    assert not answer.answerable
+    assert answer.hits  # the closest passage is still offered
+
+
+def test_an_absent_person_is_not_answerable_even_on_topic(service: Newsdesk):
+    on_topic = service.ask("What did Joe Biden say about the destroyer?")
+    assert not on_topic.answerable
+    assert service.ask("What did Shi Yi say about the destroyer?").answerable

@@ -1,0 +1,90 @@
+"""The Newsdesk facade: ranking, the on-disk cache, corpora of several articles, input errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.article import load_articles
+from retrieval.config import RetrievalSettings
+from retrieval.errors import QuestionError, UnknownArticleError
+from retrieval.service import Newsdesk
+
+from tests.fakes import FakeEmbedder
+
+
+def test_ask_ranks_the_matching_paragraph_first(short_service: Newsdesk):
+    answer = short_service.ask("when will the project engineer start the work", top_k=2)
+    assert answer.hits[0].passage.paragraph == 3
+    assert answer.hits[0].score >= answer.hits[1].score
+    assert len(answer.hits) == 2
+
+
+def test_names_are_found_lexically(short_service: Newsdesk):
+    assert short_service.ask("Kowalski", top_k=1).hits[0].passage.paragraph == 2
+
+
+def test_second_service_reuses_the_cache(short_article: Path, settings: RetrievalSettings):
+    first = FakeEmbedder()
+    Newsdesk(load_articles([short_article]), settings=settings, embedder=first).ask("pier")
+    second = FakeEmbedder()
+    Newsdesk(load_articles([short_article]), settings=settings, embedder=second).ask("pier")
+    assert first.texts > 1
+    assert second.texts == 1  # only the question was embedded
+
+
+def test_changed_article_or_parameters_rebuild(short_article: Path, settings: RetrievalSettings):
+    Newsdesk(load_articles([short_article]), settings=settings, embedder=FakeEmbedder()).ask("pier")
+    short_article.write_text(short_article.read_text() + "\nA new paragraph about the lighthouse.\n")
+    changed = FakeEmbedder()
+    service = Newsdesk(load_articles([short_article]), settings=settings, embedder=changed)
+    assert service.ask("lighthouse").hits
+    assert changed.texts > 1
+    other = FakeEmbedder()
+    resized = settings.model_copy(update={"chunk_words": 10})
+    Newsdesk(load_articles([short_article]), settings=resized, embedder=other).ask("pier")
+    assert other.texts > 1
+
+
+def test_corrupt_cache_is_detected_and_rebuilt(short_article: Path, settings: RetrievalSettings):
+    Newsdesk(load_articles([short_article]), settings=settings, embedder=FakeEmbedder()).ask("pier")
+    vectors = next(settings.cache_dir.rglob("vectors.npy"))
+    vectors.write_bytes(vectors.read_bytes()[:100])  # a half-written file
+    again = FakeEmbedder()
+    answer = Newsdesk(load_articles([short_article]), settings=settings, embedder=again).ask("pier")
+    assert again.texts > 1
+    assert answer.hits[0].passage.paragraph == 2
+    assert not list(settings.cache_dir.rglob(".*.*"))  # no temporary directories left behind
+
+
+def test_cache_can_be_turned_off(short_article: Path, tmp_path: Path):
+    settings = RetrievalSettings(_env_file=None, cache_dir=tmp_path / "off", use_cache=False)
+    Newsdesk(load_articles([short_article]), settings=settings, embedder=FakeEmbedder()).ask("pier")
+    assert not (tmp_path / "off").exists()
+
+
+def test_several_articles_form_one_corpus(tmp_path: Path, short_article: Path, settings: RetrievalSettings):
+    other = tmp_path / "weather.txt"
+    other.write_text("Heavy snow closed the mountain pass on Tuesday.\n", encoding="utf-8")
+    service = Newsdesk(load_articles([short_article, other]), settings=settings, embedder=FakeEmbedder())
+    assert service.article_ids == ["harbour", "weather"]
+    assert service.ask("snow closed the pass", top_k=1).hits[0].passage.article == "weather"
+    only = service.ask("snow closed the pass", article="harbour")
+    assert {h.passage.article for h in only.hits} == {"harbour"}
+    with pytest.raises(UnknownArticleError, match="loaded: harbour, weather"):
+        service.ask("snow", article="nope")
+
+
+@pytest.mark.parametrize("question", ["", "   \n ", "x" * 1001])
+def test_unusable_questions_raise(short_service: Newsdesk, question: str):
+    with pytest.raises(QuestionError):
+        short_service.ask(question)
+
+
+def test_about_reports_metadata_and_passage_counts(short_service: Newsdesk):
+    (info,) = short_service.about()
+    assert (info.title, info.source, info.published, info.paragraphs) == (
+        "Harbour budget approved", "Coast Gazette", "2024-03-04", 4,
+    )
+    assert info.passages >= 4
