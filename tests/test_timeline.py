@@ -1,0 +1,229 @@
+"""Timeline: expressions normalised against the publication date, on the bundled article and synthetic text."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from retrieval.article import load_article, parse_article
+from retrieval.models import Quote
+from retrieval.timeline import build_timeline, find_expressions, infer_published, merge_timelines
+
+BUNDLED = Path(__file__).resolve().parents[1] / "src" / "retrieval" / "data" / "000_58fe8462cd8d2dcd.txt"
+
+
+@pytest.fixture(scope="module")
+def bundled_timeline():
+    return build_timeline(load_article(BUNDLED))
+
+
+def _article(text: str, article_id: str = "a"):
+    return parse_article(text.encode(), article_id=article_id)
+
+
+def _values(text: str, published: date | None) -> dict[str, str | None]:
+    return {e.text: e.value for e in find_expressions(text, published)}
+
+
+def test_bundled_publication_date_is_inferred(bundled_timeline):
+    (dates,) = bundled_timeline.articles
+    assert dates.published == "2023-04-17"
+    assert dates.published_source == "inferred"
+
+
+EXPECTED = {
+    (1, "on Sunday"): ("2023-04-16", None),
+    (6, "on Sunday"): ("2023-04-16", None),
+    (6, "on Wednesday"): ("2023-04-19", None),
+    (7, "last week"): ("2023-W15", None),
+    (10, "late March"): ("2023-03", "late"),
+    (11, "in 2018"): ("2018", None),
+    (11, "March this year"): ("2023-03", None),
+    (13, "last February"): ("2023-02", None),
+    (15, "on Monday"): ("2023-04-17", None),
+    (15, "on Sunday"): ("2023-04-16", None),
+    (16, "April 16"): ("2023-04-16", None),
+    (16, "today"): ("2023-04-17", None),
+    (19, "today"): ("2023-04-17", None),
+    (21, "early April"): ("2023-04", "early"),
+    (24, "the end of World War II"): ("1945", None),
+    (24, "in 1949"): ("1949", None),
+}
+
+
+def test_bundled_every_event_has_the_right_date(bundled_timeline):
+    got = {(e.paragraph, e.expression): (e.date, e.modifier) for e in bundled_timeline.events}
+    assert got == EXPECTED
+
+
+def test_bundled_durations_and_non_dates_are_not_events(bundled_timeline):
+    expressions = " | ".join(e.expression for e in bundled_timeline.events)
+    assert "four days" not in expressions
+    assert "a week after" not in expressions
+    assert "Cold War" not in expressions
+    assert "this day" not in expressions
+
+
+def test_bundled_events_carry_their_sentence(bundled_timeline):
+    first_sunday = next(e for e in bundled_timeline.events if e.paragraph == 1)
+    assert "Li Shangfu" in first_sunday.text and "Putin" in first_sunday.text
+    passage = next(e for e in bundled_timeline.events if e.expression == "April 16")
+    assert "USS Milius sailed through" in passage.text
+
+
+def test_bundled_timeline_is_chronological_and_coarser_first(bundled_timeline):
+    dates = [e.date for e in bundled_timeline.events]
+    assert dates[:3] == ["1945", "1949", "2018"]
+    assert dates.index("2023-04") < dates.index("2023-W15") < dates.index("2023-04-16")
+    assert dates[-1] == "2023-04-19"
+    sundays = [e.paragraph for e in bundled_timeline.events if e.date == "2023-04-16"]
+    assert sundays == sorted(sundays)  # a full tie keeps article order
+
+
+def test_bundled_timeline_is_json_shaped(bundled_timeline):
+    data = asdict(bundled_timeline)
+    assert set(data["articles"][0]) == {"article", "title", "published", "published_source"}
+    assert set(data["events"][0]) == {"article", "date", "expression", "modifier", "text", "paragraph", "speaker"}
+
+
+def test_speaker_is_filled_when_the_expression_sits_in_a_quote():
+    text = "Tom Becker said: “The harbour budget was approved on Monday and work begins next week.”"
+    article = _article(text)
+    start = text.index("“")
+    quote = Quote("a", "Tom Becker", True, text[start:], "direct", 1, start, len(text))
+    timeline = build_timeline(article, date(2024, 3, 6), quotes=[quote])
+    assert {e.expression: e.speaker for e in timeline.events} == {"on Monday": "Tom Becker", "next week": "Tom Becker"}
+
+
+def test_front_matter_date_wins_and_is_given():
+    article = _article("---\npublished: 2024-03-06\n---\nThe council met yesterday.\n")
+    timeline = build_timeline(article, published=date(2020, 1, 1))
+    assert timeline.articles[0].published == "2024-03-06"
+    assert timeline.articles[0].published_source == "given"
+    assert timeline.events[0].date == "2024-03-05"
+
+
+def test_published_override_is_used_without_front_matter():
+    timeline = build_timeline(_article("The council met yesterday."), published=date(2024, 3, 6))
+    assert timeline.articles[0].published_source == "given"
+    assert timeline.events[0].date == "2024-03-05"
+
+
+def test_no_clues_means_unknown_and_relative_events_are_still_ordered():
+    text = "The vote is due tomorrow. The council met yesterday. Officials spoke today. It was built in 1990."
+    timeline = build_timeline(_article(text))
+    dates = timeline.articles[0]
+    assert dates.published is None and dates.published_source == "unknown"
+    events = [(e.expression, e.date) for e in timeline.events]
+    assert events == [("in 1990", "1990"), ("yesterday", None), ("today", None), ("tomorrow", None)]
+
+
+def test_unknown_publication_does_not_invent_a_year():
+    got = _values("The talks resumed in March this year and ended last week.", None)
+    assert got == {"March this year": None, "last week": None}
+
+
+def test_tense_flips_the_direction_of_a_weekday():
+    published = date(2024, 3, 6)  # a Wednesday
+    got = _values("The summit, which began on Monday and ends on Friday, was planned for months.", published)
+    assert got == {"on Monday": "2024-03-04", "on Friday": "2024-03-08"}
+    assert _values("The minister will travel to Rome on Friday.", published) == {"on Friday": "2024-03-08"}
+    assert _values("The minister travelled to Rome on Friday.", published) == {"on Friday": "2024-03-01"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It happened on April 16.", {"on April 16": "2024-04-16"}),
+        ("The treaty was signed on March 5, 1946.", {"on March 5, 1946": "1946-03-05"}),
+        ("Prices rose in March 2023.", {"March 2023": "2023-03"}),
+        ("He was born in 1949.", {"in 1949": "1949"}),
+        ("Sales fell last year.", {"last year": "2023"}),
+        ("It will open next month.", {"next month": "2024-05"}),
+        ("They met two weeks ago.", {"two weeks ago": "2024-W15"}),
+        ("The war ended 41 years ago.", {"41 years ago": "1983"}),
+        ("Talks began in mid-November.", {"mid-November": "2023-11"}),
+        ("The deal closes early next year.", {"early next year": "2025"}),
+        ("The plant opened on 3 June 2021.", {"on 3 June 2021": "2021-06-03"}),
+        ("He fled in June 1998 and returned later that year.", {"June 1998": "1998-06", "later that year": "1998"}),
+    ],
+)
+def test_general_expressions(text, expected):
+    assert _values(text, date(2024, 4, 24)) == expected
+
+
+def test_modifiers_are_kept_and_no_day_is_invented():
+    (late,) = find_expressions("It was announced in late March.", date(2023, 4, 17))
+    assert (late.value, late.modifier) == ("2023-03", "late")
+    (end,) = find_expressions("The goal is to finish by the end of 1990.", date(1989, 10, 30))
+    assert (end.value, end.modifier) == ("1990", "late")
+
+
+def test_durations_and_numbers_are_not_dates():
+    text = "China held four days of exercises; 1,500 troops and $2000 were involved, over 2,000 people."
+    assert find_expressions(text, date(2024, 1, 1)) == []
+
+
+def test_offsets_point_into_the_text():
+    text = "Officials said on Sunday, April 16, that the ship had passed."
+    for expr in find_expressions(text, date(2023, 4, 17)):
+        assert text[expr.start : expr.end] == expr.text
+    assert _values(text, date(2023, 4, 17)) == {"on Sunday, April 16": "2023-04-16"}
+
+
+def test_weekday_with_date_pins_the_most_recent_past_year():
+    assert infer_published("The ship passed on Sunday, April 16, officials said.", today=date(2026, 12, 1)) == (
+        date(2023, 4, 16)
+    )
+
+
+def test_weekday_with_date_never_picks_a_future_year():
+    found = infer_published("The ship passed on Sunday, April 16.", today=date(2023, 4, 1))
+    assert found == date(2017, 4, 16)
+
+
+def test_merge_orders_events_across_articles():
+    one = build_timeline(_article("The plant opened in 2001. It closed yesterday.", "one"), date(2024, 3, 6))
+    two = build_timeline(_article("The mayor was elected in 1999. The mine reopened on Monday.", "two"), date(2024, 3, 6))
+    merged = merge_timelines([one, two])
+    assert [a.article for a in merged.articles] == ["one", "two"]
+    assert [(e.article, e.date) for e in merged.events] == [
+        ("two", "1999"),
+        ("one", "2001"),
+        ("two", "2024-03-04"),
+        ("one", "2024-03-05"),
+    ]
+    assert merge_timelines([]).events == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\x00\x01", "May", "on", "31 February", "February 30, 2023", "9999 years ago", "Sunday " * 500,
+     "in 0000", "the following year", "Monday, Feb. 30", "“unclosed quote on Friday", "a" * 10000],
+)  # fmt: skip
+def test_bad_inputs_never_crash(text):
+    for published in (None, date(2024, 1, 1), date(1, 1, 1), date(9999, 12, 31)):
+        find_expressions(text, published)
+    infer_published(text)
+    if text.strip():
+        build_timeline(_article(text), date(2024, 1, 1))
+
+
+def test_find_expressions_accepts_non_text():
+    assert find_expressions(None, None) == []  # type: ignore[arg-type]
+
+
+def test_timeline_does_not_import_torch():
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom retrieval.article import load_article\n"
+        "from retrieval.timeline import build_timeline\n"
+        f"build_timeline(load_article(Path({str(BUNDLED)!r})))\n"
+        "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules\n"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": src})
