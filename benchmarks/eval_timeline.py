@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from retrieval.timeline import find_expressions  # noqa: E402
-from retrieval.timeline.published import infer_published  # noqa: E402
+from retrieval.timeline import find_expressions
+from retrieval.timeline.published import infer_published
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "tempeval3-tbaq-train.jsonl"
 IN_SCOPE = re.compile(r"^\d{4}(?:-\d{2}|-W\d{2}|-\d{2}-\d{2})?$")

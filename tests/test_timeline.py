@@ -1,4 +1,4 @@
-"""Timeline: expressions normalised against the publication date, on the bundled article and synthetic text."""
+"""Timeline: expressions normalised against the publication date (bundled article, synthetic text)."""
 
 from __future__ import annotations
 
@@ -88,7 +88,15 @@ def test_bundled_timeline_is_chronological_and_coarser_first(bundled_timeline):
 def test_bundled_timeline_is_json_shaped(bundled_timeline):
     data = asdict(bundled_timeline)
     assert set(data["articles"][0]) == {"article", "title", "published", "published_source"}
-    assert set(data["events"][0]) == {"article", "date", "expression", "modifier", "text", "paragraph", "speaker"}
+    assert set(data["events"][0]) == {
+        "article",
+        "date",
+        "expression",
+        "modifier",
+        "text",
+        "paragraph",
+        "speaker",
+    }
 
 
 def test_speaker_is_filled_when_the_expression_sits_in_a_quote():
@@ -97,7 +105,10 @@ def test_speaker_is_filled_when_the_expression_sits_in_a_quote():
     start = text.index("“")
     quote = Quote("a", "Tom Becker", True, text[start:], "direct", 1, start, len(text))
     timeline = build_timeline(article, date(2024, 3, 6), quotes=[quote])
-    assert {e.expression: e.speaker for e in timeline.events} == {"on Monday": "Tom Becker", "next week": "Tom Becker"}
+    assert {e.expression: e.speaker for e in timeline.events} == {
+        "on Monday": "Tom Becker",
+        "next week": "Tom Becker",
+    }
 
 
 def test_front_matter_date_wins_and_is_given():
@@ -150,7 +161,10 @@ def test_tense_flips_the_direction_of_a_weekday():
         ("Talks began in mid-November.", {"mid-November": "2023-11"}),
         ("The deal closes early next year.", {"early next year": "2025"}),
         ("The plant opened on 3 June 2021.", {"on 3 June 2021": "2021-06-03"}),
-        ("He fled in June 1998 and returned later that year.", {"June 1998": "1998-06", "later that year": "1998"}),
+        (
+            "He fled in June 1998 and returned later that year.",
+            {"June 1998": "1998-06", "later that year": "1998"},
+        ),
     ],
 )
 def test_general_expressions(text, expected):
@@ -177,9 +191,9 @@ def test_offsets_point_into_the_text():
 
 
 def test_weekday_with_date_pins_the_most_recent_past_year():
-    assert infer_published("The ship passed on Sunday, April 16, officials said.", today=date(2026, 12, 1)) == (
-        date(2023, 4, 16)
-    )
+    assert infer_published(
+        "The ship passed on Sunday, April 16, officials said.", today=date(2026, 12, 1)
+    ) == (date(2023, 4, 16))
 
 
 def test_weekday_with_date_never_picks_a_future_year():
@@ -189,7 +203,9 @@ def test_weekday_with_date_never_picks_a_future_year():
 
 def test_merge_orders_events_across_articles():
     one = build_timeline(_article("The plant opened in 2001. It closed yesterday.", "one"), date(2024, 3, 6))
-    two = build_timeline(_article("The mayor was elected in 1999. The mine reopened on Monday.", "two"), date(2024, 3, 6))
+    two = build_timeline(
+        _article("The mayor was elected in 1999. The mine reopened on Monday.", "two"), date(2024, 3, 6)
+    )
     merged = merge_timelines([one, two])
     assert [a.article for a in merged.articles] == ["one", "two"]
     assert [(e.article, e.date) for e in merged.events] == [

@@ -78,7 +78,9 @@ def build_timeline(article: Article, published: date | None = None, quotes: Sequ
     except Exception:  # the timeline must never take the caller down: log, and return what is known
         log.exception("timeline failed for article %r", getattr(article, "id", "?"))
         return Timeline(
-            articles=(ArticleDates(getattr(article, "id", "?"), getattr(article, "title", None), None, "unknown"),),
+            articles=(
+                ArticleDates(getattr(article, "id", "?"), getattr(article, "title", None), None, "unknown"),
+            ),
         )
 
 

@@ -91,8 +91,10 @@ _ERAS: dict[str, tuple[int, int]] = {
     "the american civil war": (1861, 1865), "american civil war": (1861, 1865),
     "the chinese civil war": (1945, 1949), "chinese civil war": (1945, 1949),
 }  # fmt: skip
-_ERA = r"(?:World\s+War\s+(?:II|I|Two|One|2|1)\b|(?:First|Second)\s+World\s+War|Cold\s+War|Korean\s+War" \
+_ERA = (
+    r"(?:World\s+War\s+(?:II|I|Two|One|2|1)\b|(?:First|Second)\s+World\s+War|Cold\s+War|Korean\s+War"
     r"|Vietnam\s+War|Great\s+Depression|Gulf\s+War|American\s+Civil\s+War|Chinese\s+Civil\s+War)"
+)
 _HOLIDAY = (
     r"(?:Thanksgiving(?:\s+Day)?|Christmas(?:\s+(?:Day|Eve))?|New\s+Year" + _APOS + r"s\s+(?:Day|Eve)"
     r"|Election\s+Day|Easter(?:\s+(?:Sunday|Monday))?|Good\s+Friday|Labor\s+Day|Memorial\s+Day"
@@ -102,12 +104,15 @@ _NOT_WEEKDAY_AFTER = re.compile(
     r"\s+(?:Times|Telegraph|Mirror|Express|Herald|Post|Star|Observer|Tribune|Independent|Mail|Night\s+Live"
     r"|Morning\s+Post)\b"
 )
-_MAY_BEFORE = re.compile(r"\b(?:in|since|until|by|from|through|to|of|before|after|during|early|late|mid)\s+$", re.I)
+_MAY_BEFORE = re.compile(
+    r"\b(?:in|since|until|by|from|through|to|of|before|after|during|early|late|mid)\s+$", re.I
+)
 _NOT_MONTH_AFTER = re.compile(r"\s+(?:for|of)\s+(?:the\s+)?[A-Z]")
 _NOT_MONTH_BEFORE = re.compile(r"\b(?:annual|a)\s+$", re.I)
 _NAME_BEFORE = re.compile(r"(?<![.!?]\s)(?<!^)\b(?P<word>[A-Z][a-z]+\.?)\s+$")
 _CAPITAL_PREPOSITIONS = frozenset(
-    {"In", "Since", "By", "Until", "From", "Before", "After", "During", "Of", "Through", "And", "Or", "Fiscal",
+    {"In", "Since", "By", "Until", "From", "Before", "After", "During", "Of", "Through", "And", "Or",
+     "Fiscal",
      "The", "Early", "Late", "Mid", "To", "For", "Between", "Around", "About", "Circa"}
 )  # fmt: skip
 _I = re.IGNORECASE
@@ -269,7 +274,9 @@ def _us_date(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
 
 def _month_year(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     """``March 2023``, ``late March 2023``, ``March of 2023``."""
-    return _expr(m, iso_month(int(m["year"]), _month_number(m["month"])), "month", modifier=_modifier(m["mod"]))
+    return _expr(
+        m, iso_month(int(m["year"]), _month_number(m["month"])), "month", modifier=_modifier(m["mod"])
+    )
 
 
 def _month(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
@@ -335,8 +342,13 @@ def _spelled(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
 
 
 def _deictic_day(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
-    """``today``, ``yesterday``, ``tomorrow``, ``tonight``, ``late yesterday``, ``the day before yesterday``."""
-    if m["word"][0].isupper() and not m["dmod"] and not m["extra"] and not _at_sentence_start(ctx.text, m.start()):
+    """``today``, ``yesterday``, ``tomorrow``, ``tonight``, ``late yesterday``, ``the day after tomorrow``."""
+    if (
+        m["word"][0].isupper()
+        and not m["dmod"]
+        and not m["extra"]
+        and not _at_sentence_start(ctx.text, m.start())
+    ):
         return None  # "VOA Today", "USA Today": a name
     word = m["word"].lower()
     shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
@@ -443,7 +455,7 @@ def _year_earlier(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
 
 
 def _named_year(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
-    """``the current fiscal year``, ``the full year``, ``year-end``, ``the end of the year``, ``by year's end``."""
+    """``the current fiscal year``, ``the full year``, ``the end of the year``, ``by year-end``."""
     mod = "late" if m["yend"] else _modifier(m["mod"])
     if ctx.published is None:
         return _expr(m, None, "year", modifier=mod, relative=True, offset=0.0)
@@ -477,8 +489,8 @@ def _holiday(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     if not days:
         return None
     if m["hweek"]:
-        found = min(days, key=lambda d: abs((d - pub).days))
-        return _expr(m, iso_week(found), "week", relative=True)
+        nearest = min(days, key=lambda d: abs((d - pub).days))
+        return _expr(m, iso_week(nearest), "week", relative=True)
     tense = "past" if rel == "last" else "future" if rel == "next" else ctx.tense()
     if tense == "past":
         pool = [d for d in days if d < pub] if rel == "last" else [d for d in days if d <= pub]
@@ -526,8 +538,16 @@ _RULES: tuple[_Rule, ...] = (
         ),
         lambda m, c: _full_date(_Swap(m), c),  # type: ignore[arg-type]
     ),
-    _Rule("iso_date", re.compile(r"(?<![\d-])(?P<y>1\d{3}|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])"), _iso_date),
-    _Rule("us_date", re.compile(r"(?<![\d/])(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>1\d{3}|20\d\d)(?![\d/])"), _us_date),
+    _Rule(
+        "iso_date",
+        re.compile(r"(?<![\d-])(?P<y>1\d{3}|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])"),
+        _iso_date,
+    ),
+    _Rule(
+        "us_date",
+        re.compile(r"(?<![\d/])(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>1\d{3}|20\d\d)(?![\d/])"),
+        _us_date,
+    ),
     _Rule(
         "month_year",
         re.compile(rf"{_MOD}?\b(?P<month>{_MONTH_FULL}|{_MONTH})\.?,?\s+(?:of\s+)?(?P<year>{_YEAR})"),
@@ -602,7 +622,9 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         "week_of",
-        re.compile(rf"\b[Tt]he\s+week\s+of\s+(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:,?\s+(?P<year>{_YEAR}))?"),
+        re.compile(
+            rf"\b[Tt]he\s+week\s+of\s+(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:,?\s+(?P<year>{_YEAR}))?"
+        ),
         _week_of,
     ),
     _Rule(
@@ -730,7 +752,9 @@ def _resolve_anaphora(text: str, found: list[TemporalExpression]) -> list[Tempor
 
 def _is_anaphor(text: str) -> bool:
     """Whether an expression's text is an anaphoric ``that year``-style phrase."""
-    return re.search(r"\b(?:that|following|next|previous|same)\s+(?:year|month|day)\b", text, re.I) is not None
+    return (
+        re.search(r"\b(?:that|following|next|previous|same)\s+(?:year|month|day)\b", text, re.I) is not None
+    )
 
 
 def _shift_anaphor(expr: TemporalExpression, ref: TemporalExpression | None) -> TemporalExpression | None:

@@ -44,7 +44,9 @@ def _weekday_mentions(text: str) -> list[_Mention]:
     for m in _WEEKDAY_RE.finditer(text):
         tense = guess_tense(text, m.start(), m.end())
         mentions.append(
-            _Mention(m.start("weekday"), m.end(), WEEKDAYS[m["weekday"].lower()], tense != "future", bool(m["rel"]))
+            _Mention(
+                m.start("weekday"), m.end(), WEEKDAYS[m["weekday"].lower()], tense != "future", bool(m["rel"])
+            )
         )
     return mentions
 
@@ -88,7 +90,10 @@ def _infer(text: str, today: date) -> date | None:
         distance = _distance(near, m.start(), m.end())
         if distance > _NEAR or not near.past_or_unknown:
             continue
-        if distance > 0 and len(_content_words(text, near.start, near.end) & _content_words(text, m.start(), m.end())) < 2:
+        if (
+            distance > 0
+            and len(_content_words(text, near.start, near.end) & _content_words(text, m.start(), m.end())) < 2
+        ):
             continue  # a weekday elsewhere names this date only if both clauses tell of the same thing
         if year_text:
             found = safe_date(int(year_text), month, day)

@@ -9,7 +9,9 @@ Tense = Literal["past", "future"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|[;:\u201c\u201d\"()\[\]]")
 # Clause words that stop the backward or forward scan.
-_STOP = frozenset({";", ":", "(", ")", "[", "]", "\u201c", "\u201d", '"', "but", "while", "whereas", "although"})
+_STOP = frozenset(
+    {";", ":", "(", ")", "[", "]", "\u201c", "\u201d", '"', "but", "while", "whereas", "although"}
+)
 _MAX_WORDS = 12
 
 _FUTURE = frozenset(
@@ -25,8 +27,9 @@ _PAST = frozenset(
         "found", "kept", "led", "lost", "paid", "put", "ran", "sent", "spent", "stood", "struck", "won",
         "wrote", "brought", "bought", "built", "caught", "chose", "drew", "drove", "fell", "felt", "fled",
         "flew", "forgot", "fought", "grew", "heard", "hit", "hung", "knew", "laid", "meant", "quit", "rose",
-        "sank", "sat", "shot", "shut", "slept", "sold", "spoke", "spread", "stole", "swore", "taught", "thought",
-        "threw", "understood", "woke", "wore", "broke", "became", "began", "beat", "bit", "blew", "cost",
+        "sank", "sat", "shot", "shut", "slept", "sold", "spoke", "spread", "stole", "swore", "taught",
+        "thought",
+        "threw", "understood", "woke", "wore", "broke", "became", "beat", "bit", "blew", "cost",
         "cut", "dealt", "dug", "fed", "forgave", "froze", "hid", "lay", "let", "lit", "read", "rode", "rang",
         "sang", "shook", "shone", "slid", "split", "sprang", "stuck", "stung", "swam", "swept", "swung",
         "tore", "withdrew", "overtook", "undertook", "arose", "awoke", "reported", "announced", "has",
@@ -43,8 +46,34 @@ _PRESENT = frozenset(
         "testifies", "appears", "speaks", "addresses",
     }
 )  # fmt: skip
-_COMMON = frozenset({"the", "a", "an", "he", "she", "it", "they", "we", "i", "but", "and", "in", "on", "at",
-                     "last", "this", "next", "earlier", "later", "during", "after", "before", "since", "when"})
+_COMMON = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "but",
+        "and",
+        "in",
+        "on",
+        "at",
+        "last",
+        "this",
+        "next",
+        "earlier",
+        "later",
+        "during",
+        "after",
+        "before",
+        "since",
+        "when",
+    }
+)
 _BE = frozenset({"be", "been", "being"})
 _PRESENT_AUX = frozenset({"is", "are", "'s", "'re", "am"})
 _SCHEDULE = frozenset({"scheduled", "expected", "set", "due", "planned", "slated", "supposed", "likely"})
