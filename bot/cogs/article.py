@@ -206,7 +206,7 @@ class ArticleCog(commands.Cog):
             log.info("/%s: %s: %s", name, type(original).__name__, original)
             text = user_message(original)
         else:
-            log.error("/%s failed", name, exc_info=error)
+            log.error("/%s failed", name, exc_info=original)
             text = APOLOGY
         try:
             await self._reply_privately(interaction, text)
