@@ -108,13 +108,19 @@ _MAY_BEFORE = re.compile(
     r"\b(?:in|since|until|by|from|through|to|of|before|after|during|early|late|mid)\s+$", re.I
 )
 _NOT_MONTH_AFTER = re.compile(r"\s+(?:for|of)\s+(?:the\s+)?[A-Z]")
-_NOT_MONTH_BEFORE = re.compile(r"\b(?:annual|a)\s+$", re.I)
+_NOT_MONTH_BEFORE = re.compile(r"\bannual\s+$", re.I)
 _NAME_BEFORE = re.compile(r"(?<![.!?]\s)(?<!^)\b(?P<word>[A-Z][a-z]+\.?)\s+$")
 _CAPITAL_PREPOSITIONS = frozenset(
     {"In", "Since", "By", "Until", "From", "Before", "After", "During", "Of", "Through", "And", "Or",
      "Fiscal",
      "The", "Early", "Late", "Mid", "To", "For", "Between", "Around", "About", "Circa"}
 )  # fmt: skip
+_GENERIC_AFTER = re.compile(
+    r"(?<=['\u2019]s)\s+(?:world|youth|society|generation|children|kids|young|economy|standards|personal"
+    r"|technology|students|market|environment|culture|families|women|men|people|consumers|politics|media)\b",
+    re.I,
+)
+_GENERIC_BEFORE = re.compile(r"\bof\s+$", re.I)
 _I = re.IGNORECASE
 
 
@@ -304,10 +310,16 @@ def _month(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     elif rel == "this":
         year = pub.year
     else:
-        if ctx.tense() == "future":
+        tense = ctx.tense()
+        if tense == "future":
             year = pub.year if month >= pub.month else pub.year + 1
-        else:
+        elif tense == "past":
             year = pub.year if month <= pub.month else pub.year - 1
+        else:  # no tense to go by: the nearest such month, the past one on a tie
+            year = min(
+                (pub.year - 1, pub.year, pub.year + 1),
+                key=lambda y: (abs((y - pub.year) * 12 + month - pub.month), y),
+            )
     return _expr(m, iso_month(year, month), "month", modifier=mod, relative=True)
 
 
@@ -351,6 +363,10 @@ def _deictic_day(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     ):
         return None  # "VOA Today", "USA Today": a name
     word = m["word"].lower()
+    if word in ("today", "tomorrow") and (
+        _GENERIC_AFTER.match(ctx.text, m.end()) or _GENERIC_BEFORE.search(ctx.text, 0, m.start())
+    ):
+        return None  # "today's youth", "the people of tomorrow": nowadays, not a date
     shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
     if m["extra"]:
         shift += -1 if "before" in m["extra"].lower() else 1

@@ -76,6 +76,7 @@ _COMMON = frozenset(
 )
 _BE = frozenset({"be", "been", "being"})
 _PRESENT_AUX = frozenset({"is", "are", "'s", "'re", "am"})
+_ALWAYS_SCHEDULE = frozenset({"scheduled", "slated", "planned", "due", "until", "till", "postponed"})
 _SCHEDULE = frozenset({"scheduled", "expected", "set", "due", "planned", "slated", "supposed", "likely"})
 _ED_NOT_VERBS = frozenset(
     {"red", "bed", "need", "seed", "feed", "speed", "weed", "shed", "bred", "hundred", "united", "limited",
@@ -95,6 +96,7 @@ _VERB_FOLLOWERS = frozenset(
      "over", "after", "before", "into", "as", "and", "he", "she", "they", "we", "i", "there", "some", "all",
      "about", "around", "during", "until", "since", "when", "what", "how", "why", "if"}
 )  # fmt: skip
+_EED_VERBS = frozenset({"agreed", "freed", "decreed", "guaranteed", "disagreed", "refereed"})
 _DETERMINERS = frozenset(
     {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "these", "those", "my", "your"}
 )
@@ -102,15 +104,26 @@ _DETERMINERS = frozenset(
 
 def _classify(word: str, prev: str | None, nxt: str | None) -> Tense | None:
     """The tense one word signals, given its neighbours; None when it signals nothing."""
+    if word[:1].isupper():
+        return None  # a name ("United", "Reed"), kept capitalised by ``_low``
+    if word in _ALWAYS_SCHEDULE:
+        return "future"  # "has scheduled a news conference Thursday", "planned for early March"
     if word in _SCHEDULE:
         return "future" if prev in _PRESENT_AUX or prev in _BE else None
     if word == "to":
+        if nxt == "be":
+            return "future"  # "to be published in early November"
         if prev in _TO_FUTURE and nxt is not None and nxt.isalpha() and nxt not in _DETERMINERS:
             return "future"  # an infinitive: ``plans to meet Friday``
         return None
     if word in _FUTURE:
         return "future"
-    participle = word in _PAST or (len(word) > 4 and word.endswith("ed") and word not in _ED_NOT_VERBS)
+    participle = word in _PAST or (
+        len(word) > 4
+        and word.endswith("ed")
+        and word not in _ED_NOT_VERBS
+        and (not word.endswith("eed") or word in _EED_VERBS)  # "succeed", "proceed" are not past forms
+    )
     if participle and prev in _PRESENT_AUX and word not in ("was", "were", "had", "has", "have", "been"):
         return "future"  # present passive: ``the case is heard in May``
     if word in _PAST:
@@ -181,7 +194,10 @@ def _is_sentence_break(text: str, i: int) -> bool:
         return True
     if ch != ".":
         return False
-    if i + 1 < len(text) and not text[i + 1].isspace():
+    k = i + 1
+    while k < len(text) and text[k] in "'\"\u2019\u201d)":
+        k += 1  # a full stop inside closing quotes still ends the sentence
+    if k < len(text) and not text[k].isspace():
         return False
     j = i
     while j > 0 and text[j - 1].isalpha():
