@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -33,10 +34,13 @@ EXTRACTOR_VERSION = "quotes-1"
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CLIMB_DEPS = frozenset({"conj", "xcomp", "advcl", "pcomp"})  # verbs that share their head's subject
 _NP_DROP = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis"})
-_DASHES = frozenset("―—–")
 _MAX_CHAIN = 12  # dependency hops from a quote to its cue verb; parses are shallow, this is generous
 _CONTEXT_PARAGRAPHS = 1  # an unattributed quote continues the speaker of this many paragraphs back
 _PRONOUN_PARAGRAPHS = 2
+_NEXT_SENTENCE_WORDS = 12  # "“…?” Graham asked." : a short sentence after a quote can attribute it
+_COGNITIVE = frozenset({"believe", "think", "want", "hope", "feel", "wonder", "fear", "know"})
+_DASH_BYLINE = re.compile(r"\s*[―—–]\s*")
+_TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’\- ]{1,40}):\s+")  # "PENCE: Well, look, …"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,7 @@ class _Candidate:
     subject: Token | None = None
     group: int | None = None  # pieces of one quote running over several paragraphs
     needs_context: bool = False  # no cue of its own: continues the speaker in context
+    label: str | None = None  # a transcript's speaker label
 
 
 @dataclass(slots=True)
@@ -113,9 +118,10 @@ def _extract(article: Article) -> QuoteExtraction:
                     candidates[-1].group = group_id
                 open_group = candidates[-1].group if candidates else None
         candidates.extend(_indirect_candidates(doc, spans))
+        ranges = _quote_positions(spans)
         candidates.sort(key=lambda c: c.start)
         for cand in candidates:
-            who = _attribute(cand, paragraph.number, doc, registry, state)
+            who = _attribute(cand, paragraph.number, registry, state, ranges)
             if who is None:
                 continue
             text = paragraph.text[cand.start : cand.end]
@@ -199,10 +205,28 @@ def _chain_cue(tokens: Sequence[Token], ranges: Sequence[tuple[int, int]]) -> To
             if not _in_quotes(head, ranges) and _is_cue(head):
                 clause_only = head.lemma_.lower() in CLAUSE_ONLY_VERBS
                 if not clause_only or child.dep_ in {"ccomp", "parataxis", "dep"}:
+                    if head.lemma_.lower() in _COGNITIVE:
+                        # "Obama said Americans believe “…”": the words are the reporter's speaker's.
+                        outer = _outer_speech(head, ranges)
+                        return outer or head
                     return head
             if head.head.i == head.i:
                 break
             child, head = head, head.head
+    return None
+
+
+def _outer_speech(verb: Token, ranges: Sequence[tuple[int, int]]) -> Token | None:
+    """A speech verb (say, tell …) that governs ``verb`` in the same sentence."""
+    head = verb.head
+    for _ in range(_MAX_CHAIN):
+        if head.i == verb.i or head.i == head.head.i and not _is_cue(head):
+            return None
+        if head.lemma_.lower() in INDIRECT_VERBS and head.pos_ == "VERB" and not _in_quotes(head, ranges):
+            return head
+        if head.head.i == head.i:
+            return None
+        head = head.head
     return None
 
 
@@ -236,6 +260,23 @@ def _marked_candidates(
         )
         kind: QuoteKind = "direct" if starts_clean and ends_clean else "partial"
         cand = _Candidate(kind=kind, start=span.inner_start, end=span.inner_end)
+        label = _TRANSCRIPT_LABEL.match(doc.text, span.inner_start)
+        if label is not None and span.inner_start == span.start + int(span.opened):
+            cand.label = label.group(1).strip()
+            cand.start = label.end()
+            out.append(cand)
+            continue
+        rest = doc.text[span.end :]
+        dash = _DASH_BYLINE.match(rest) if span.closed and rest.strip() else None
+        if dash is not None:
+            after = span.end + dash.end()
+            name = next((t for t in doc if t.idx >= after and t.pos_ == "PROPN"), None)
+            if name is not None and name.idx - after < 3:
+                while name.dep_ in {"compound", "flat"} and name.head.pos_ == "PROPN":
+                    name = name.head
+                cand.cue = name
+                out.append(cand)
+                continue
         cue = _chain_cue(tokens, ranges)
         if cue is None and kind == "direct":
             cue = next((t for t in post_tokens if _is_cue(t)), None)
@@ -245,6 +286,10 @@ def _marked_candidates(
             root = first_sent.root
             if _is_cue(root) and not _in_quotes(root, ranges):
                 cue = root
+        if cue is None and kind == "direct" and not post and last_sent.end < len(doc):
+            following = [t for t in doc[last_sent.end].sent if not _in_quotes(t, ranges)]
+            if sum(t.is_alpha for t in following) <= _NEXT_SENTENCE_WORDS:
+                cue = next((t for t in following[:6] if _is_cue(t)), None)
         if cue is None:
             cue = _document_or_dash(post_tokens, post)
         if cue is None and kind == "direct":
@@ -258,9 +303,8 @@ def _marked_candidates(
 
 
 def _document_or_dash(post_tokens: Sequence[Token], post: str) -> Token | None:
-    """A document right after a quote ("…”, is in the same note") or a dash byline ("…” ― Jane Doe")."""
-    if post and post[0] in _DASHES:
-        return next((t for t in post_tokens if t.pos_ == "PROPN"), None)
+    """A document named right after a quote: "…”, is in the same note"."""
+    del post
     for tok in post_tokens[:6]:
         if tok.pos_ == "NOUN" and tok.lemma_.lower() in DOCUMENT_NOUNS:
             return tok
@@ -344,15 +388,25 @@ def _clause(tokens: Sequence[Token], kind: QuoteKind) -> _Candidate | None:
 # --- attributing speakers ---------------------------------------------------------------------------
 
 
-def _attribute(cand: _Candidate, number: int, doc: Doc, registry: Registry, state: _State) -> _Who | None:
+def _attribute(
+    cand: _Candidate,
+    number: int,
+    registry: Registry,
+    state: _State,
+    ranges: Sequence[tuple[int, int]],
+) -> _Who | None:
     """Resolve a candidate's speaker and update the discourse state; None drops the candidate."""
     pos: Pos = (number, cand.start)
     who: _Who | None = None
     if cand.group is not None and cand.group in state.groups:
         who = state.groups[cand.group]
+    elif cand.label is not None:
+        words = cand.label.split()
+        known = registry.person_named(words[-1].title(), pos) if words else None
+        who = _Who(known.name, True, "person", cand.label, known) if known else _Who(cand.label, False, "person", cand.label)
     elif cand.cue is not None:
-        who = _from_cue(cand.cue, number, registry, state)
-        if who is None and not _subject_of(cand.cue):
+        who = _from_cue(cand.cue, number, registry, state, ranges)
+        if who is None and not _subject_of(cand.cue, ranges):
             # A subjectless speech verb (". expressed hope that …") continues the speaker in context.
             who = _context(state, number)
     elif cand.needs_context:
@@ -373,21 +427,53 @@ def _context(state: _State, number: int) -> _Who | None:
     return who if number - last_number <= _CONTEXT_PARAGRAPHS else None
 
 
-def _subject_of(verb: Token) -> Token | None:
-    """The subject of a speech verb, borrowed from the verb it is coordinated with if it has none."""
-    for _ in range(4):
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+def _subject_of(verb: Token, ranges: Sequence[tuple[int, int]] = ()) -> Token | None:
+    """The subject of a speech verb, borrowed from the verb it depends on if it has none of its own."""
+    for _ in range(5):
+        subject = next(
+            (c for c in verb.children if c.dep_ in _SUBJECT_DEPS and not _in_quotes(c, ranges)), None
+        )
+        if subject is None and verb.i > 0 and verb.doc[verb.i - 1].is_punct:
+            # Inverted attribution after a quote ("…,” said Leslie Wimes): the name follows the verb.
+            subject = next(
+                (c for c in verb.rights if c.pos_ == "PROPN" and c.dep_ != "prep" and not _in_quotes(c, ranges)),
+                None,
+            )
         if subject is not None:
-            if subject.lower_ in {"who", "that", "which"} and verb.dep_ == "relcl":
-                return verb.head
+            if subject.lower_ in {"who", "that", "which"}:
+                return _antecedent(subject, verb)
             return subject
-        if verb.dep_ not in _CLIMB_DEPS or verb.head.i == verb.i:
+        if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"}:
+            return verb.head  # "footage of Trump saying, …": the participle's noun speaks
+        head = verb.head
+        if head.i == verb.i:
             return None
-        verb = verb.head
+        if verb.dep_ in _CLIMB_DEPS:
+            verb = head
+        elif verb.dep_ == "pcomp" or (head.pos_ == "ADP" and verb.dep_ in {"pobj", "pcomp"}):
+            # "despite admitting that …": step over the preposition to the clause it modifies.
+            verb = head.head if head.head.i != head.i else head
+        else:
+            return None
     return None
 
 
-def _from_cue(cue: Token, number: int, registry: Registry, state: _State) -> _Who | None:
+def _antecedent(pronoun: Token, verb: Token) -> Token | None:
+    """The noun a relative pronoun stands for: the relative clause's head, or the noun just before."""
+    if verb.dep_ == "relcl" and verb.head.pos_ in {"NOUN", "PROPN"}:
+        return verb.head
+    i = pronoun.i - 1
+    doc = pronoun.doc
+    while i >= 0 and doc[i].is_punct:
+        i -= 1
+    if i >= 0 and doc[i].pos_ in {"NOUN", "PROPN"}:
+        return doc[i]
+    return None
+
+
+def _from_cue(
+    cue: Token, number: int, registry: Registry, state: _State, ranges: Sequence[tuple[int, int]]
+) -> _Who | None:
     """The speaker a cue points at: the verb's subject, the object of "according to", a document."""
     if cue.lower_ == "according":
         to = next((c for c in cue.children if c.lower_ == "to"), None)
@@ -395,7 +481,7 @@ def _from_cue(cue: Token, number: int, registry: Registry, state: _State) -> _Wh
         return _resolve(source, number, registry, state) if source is not None else None
     if cue.pos_ in {"NOUN", "PROPN"}:
         return _resolve(cue, number, registry, state)
-    subject = _subject_of(cue)
+    subject = _subject_of(cue, ranges)
     if subject is None:
         return None
     return _resolve(subject, number, registry, state)
@@ -501,6 +587,14 @@ def _pronoun(head: Token, number: int, registry: Registry, state: _State) -> _Wh
     word = head.lower_
     surface = head.text
     here: Pos = (number, head.idx)
+    # "Lynch said she recalled …": a pronoun inside a reported clause is that clause's speaker.
+    outer = _outer_speech(head.head, ()) if head.head.i != head.i else None
+    if outer is not None:
+        subject = _subject_of(outer)
+        if subject is not None and subject.pos_ != "PRON" and subject.i != head.i:
+            found = _resolve(subject, number, registry, state)
+            if found is not None:
+                return found
     if word in PERSON_PRONOUNS:
         lo: Pos = (number - _PRONOUN_PARAGRAPHS, 0)
         last = state.last
