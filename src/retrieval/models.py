@@ -114,7 +114,8 @@ class TimelineEvent:
     """A dated event. ``date`` is ISO 8601 at the precision the text supports.
 
     ``date`` is one of ``YYYY``, ``YYYY-MM``, ``YYYY-Www`` or ``YYYY-MM-DD``; it is ``None`` only when the
-    publication date is unknown and the expression is relative (then ``offset_days`` orders it).
+    publication date is unknown and the expression is relative; such events follow the dated ones, in their
+    rough order relative to publication (``TemporalExpression.offset_days`` in ``retrieval.timeline``).
     """
 
     article: str
