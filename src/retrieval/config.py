@@ -44,6 +44,11 @@ class RetrievalSettings(BaseSettings):
             return [Path(part.strip()) for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return default_cache_dir() if value == "" else value
+
     @field_validator("model_path", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

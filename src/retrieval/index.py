@@ -13,9 +13,9 @@ import json
 import logging
 import re
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
 from importlib import metadata
-from typing import Any
 
 import numpy as np
 import Stemmer
@@ -37,6 +37,9 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # Rank fusion weight of the dense cosine; the rest goes to BM25 normalised by the best BM25 score.
 # Chosen by benchmarks/eval_retrieval.py (0.6 beat 0.4-1.0 on hit@1 and MRR; see the README).
 DENSE_WEIGHT = 0.6
+
+
+ProgressFactory = Callable[[int], AbstractContextManager[Callable[[int], object]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,9 +167,13 @@ def build_index(
     params: ChunkParams,
     cache: Cache,
     *,
-    progress: Callable[[int], Any] | None = None,
+    progress: ProgressFactory | None = None,
 ) -> PassageIndex:
-    """Passages and vectors for every article, from the cache where valid, embedding the rest."""
+    """Passages and vectors for every article, from the cache where valid, embedding the rest.
+
+    ``progress``, called with the number of passages to embed when there are any, gives a context whose
+    value is called with each block's size (a progress bar's ``update``).
+    """
     keys = {a.id: _entry_key(a, embedder.model_id, params) for a in articles}
     per_article: dict[str, tuple[list[Passage], np.ndarray]] = {}
     missing: list[Article] = []
@@ -210,16 +217,17 @@ def _embed_missing(
     cache: Cache,
     keys: dict[str, str],
     out: dict[str, tuple[list[Passage], np.ndarray]],
-    progress: Callable[[int], Any] | None,
+    progress: ProgressFactory | None,
 ) -> None:
     chunks = {a.id: split_passages(a, max_words=params.max_words, overlap=params.overlap) for a in missing}
     texts = [p.text for a in missing for p in chunks[a.id]]
     blocks = []
-    for start in range(0, len(texts), ENCODE_BLOCK):
-        block = texts[start : start + ENCODE_BLOCK]
-        blocks.append(embedder.encode(block))
-        if progress is not None:
-            progress(len(block))
+    bar = progress(len(texts)) if progress is not None else nullcontext(lambda _n: None)
+    with bar as advance:
+        for start in range(0, len(texts), ENCODE_BLOCK):
+            block = texts[start : start + ENCODE_BLOCK]
+            blocks.append(embedder.encode(block))
+            advance(len(block))
     vectors = np.vstack(blocks) if blocks else np.zeros((0, 1), dtype=np.float32)
     row = 0
     for article in missing:

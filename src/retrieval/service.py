@@ -87,14 +87,14 @@ class Newsdesk:
         """The passage index, built or loaded from the cache on first use."""
         with self._lock:
             if self._index is None:
-                with self._progress() as progress:
-                    self._index = build_index(
-                        list(self.articles.values()),
-                        self.embedder,
-                        self._params,
-                        self._cache,
-                        progress=progress,
-                    )
+                many = len(self.articles) >= self.settings.progress_min_articles
+                self._index = build_index(
+                    list(self.articles.values()),
+                    self.embedder,
+                    self._params,
+                    self._cache,
+                    progress=_progress_bar if many else None,
+                )
                 self._stems = stems_of(self._index.vocabulary)
             return self._index
 
@@ -238,16 +238,14 @@ class Newsdesk:
             known = ", ".join(self.articles)
             raise UnknownArticleError(f"no article named {article_id!r}; loaded: {known}") from None
 
-    @contextlib.contextmanager
-    def _progress(self) -> Iterator[Callable[[int], object] | None]:
-        """A progress bar over passages to embed, shown only for a large corpus."""
-        if len(self.articles) < self.settings.progress_min_articles:
-            yield None
-            return
-        from tqdm import tqdm
 
-        with tqdm(desc="indexing passages", unit="passage", leave=False) as bar:
-            yield bar.update
+@contextlib.contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[int], object]]:
+    """A progress bar on stderr over the passages being embedded."""
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc="indexing", unit="passage", leave=False) as bar:
+        yield bar.update
 
 
 def _encode_quotes(extraction: QuoteExtraction) -> bytes:
