@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 import time
 import zlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
@@ -63,6 +65,7 @@ def make_newsdesk(*, delay: float = 0.0, articles: dict[str, str] | None = None)
     settings = RetrievalSettings(_env_file=None, use_cache=False, top_k=3)
     newsdesk = Newsdesk(parsed, settings=settings, embedder=FakeEmbedder(delay))
     newsdesk.warm()
+    newsdesk.speakers()  # loads the quote extractor, as bot.__main__.run does before connecting
     return newsdesk
 
 
@@ -116,3 +119,60 @@ async def running_bot(
         with suppress(asyncio.CancelledError, Exception):
             await asyncio.wait_for(task, timeout=5)
         discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What a burst of simultaneous /ask interactions measured (seconds from the first injection)."""
+
+    count: int
+    all_deferred_s: float
+    all_answered_s: float
+    heartbeats_during: int
+    acks_during: int
+    max_heartbeat_gap_s: float
+    answered: int
+
+    def report(self) -> str:
+        return (
+            f"{self.count} /ask at once: all deferred in {self.all_deferred_s:.3f} s, "
+            f"all answered in {self.all_answered_s:.3f} s ({self.answered}/{self.count}); "
+            f"heartbeats during load {self.heartbeats_during}, ACKs {self.acks_during}, "
+            f"longest heartbeat gap {self.max_heartbeat_gap_s:.3f} s"
+        )
+
+
+async def ask_burst(fake: DiscordFake, count: int = 50, timeout: float = 30.0) -> LoadResult:
+    """Inject ``count`` /ask interactions from as many users at once; wait for every deferral and answer."""
+    start = time.perf_counter()
+    interactions = await asyncio.gather(
+        *(
+            fake.command("ask", question=f"when will they start building? ({i})", user_id=2_000_000 + i)
+            for i in range(count)
+        )
+    )
+    tokens = [i["token"] for i in interactions]
+
+    def first(kind: str) -> list[float] | None:
+        times = [fake.sent_for(t, kind) for t in tokens]
+        return [s[0].at for s in times] if all(times) else None
+
+    deferred = await fake.wait_until(lambda: first("callback"), timeout=timeout)
+    answered = await fake.wait_until(lambda: first("followup"), timeout=timeout)
+    end = max(answered)
+    beats = [t for t in fake.heartbeats if start <= t <= end]
+    acks = [t for t in fake.heartbeat_acks if start <= t <= end]
+    # Gaps between consecutive heartbeats, counting the edges of the load window.
+    marks = [start, *beats, end]
+    gap = max(b - a for a, b in itertools.pairwise(marks))
+    types = {fake.sent_for(t, "callback")[0].payload["type"] for t in tokens}
+    assert types == {5}, f"not all deferred: callback types {types}"
+    return LoadResult(
+        count,
+        max(deferred) - start,
+        end - start,
+        len(beats),
+        len(acks),
+        gap,
+        sum(1 for t in tokens if fake.sent_for(t, "followup")),
+    )
