@@ -291,7 +291,7 @@ def _month(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     mod = _modifier(m["mod"])
     rel = (m["rel"] or "").lower()
     year_rel = (m["yrel"] or "").lower()
-    before = ctx.text[max(0, m.start() - 30) : m.start()]
+    before = ctx.text[max(0, m.start("month") - 30) : m.start("month")]
     bare = not (m["mod"] or rel or year_rel)
     if bare and m["month"] == "May" and not _MAY_BEFORE.search(before):
         return None  # a bare capitalised "May" is too often the modal verb at a sentence start
@@ -572,7 +572,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "month",
         re.compile(
-            rf"{_MOD}?(?:\b(?P<rel>last|next|this|Last|Next|This|past|coming)\s+)?"
+            rf"(?:{_MOD}|\b[Ii]n\s+(?=[A-Z]))?(?:\b(?P<rel>last|next|this|Last|Next|This|past|coming)\s+)?"
             rf"\b(?P<month>{_MONTH_FULL})"
             rf"(?:,?\s+(?:of\s+)?(?P<yrel>this|last|next)\s+year\b)?"
         ),
