@@ -60,5 +60,5 @@ def test_directory_of_articles_and_missing_paths(tmp_path: Path):
         load_articles([tmp_path / "missing.txt"])
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(ArticleError, match="no \\*.txt"):
+    with pytest.raises(ArticleError, match=r"no \*\.txt"):
         load_articles([empty])

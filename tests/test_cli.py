@@ -13,7 +13,6 @@ import pytest
 from retrieval.cli import main
 from retrieval.config import RetrievalSettings
 from retrieval.service import Newsdesk
-
 from tests.fakes import FakeEmbedder
 
 
@@ -30,8 +29,10 @@ def run(argv, capsys, stdin: str | None = None, monkeypatch=None):
 
 
 def test_ask_json_has_the_documented_shape(short_article: Path, capsys):
-    code, out, _ = run(["ask", "Who will start the work in May?", "--json", "--top-k", "2",
-                        "--article", str(short_article)], capsys)
+    code, out, _ = run(
+        ["ask", "Who will start the work in May?", "--json", "--top-k", "2", "--article", str(short_article)],
+        capsys,
+    )
     assert code == 0
     payload = json.loads(out)
     assert set(payload) == {"question", "answerable", "passages"}
@@ -48,8 +49,12 @@ def test_ask_readable_output_shows_paragraph_and_score(short_article: Path, caps
 
 
 def test_stdin_gives_one_json_line_per_question(short_article: Path, capsys, monkeypatch):
-    code, out, _ = run(["ask", "-", "--article", str(short_article)], capsys,
-                       stdin="pier money\n\nlighthouse noise\n", monkeypatch=monkeypatch)
+    code, out, _ = run(
+        ["ask", "-", "--article", str(short_article)],
+        capsys,
+        stdin="pier money\n\nlighthouse noise\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0
     lines = [json.loads(line) for line in out.splitlines()]
     assert [line["question"] for line in lines] == ["pier money", "lighthouse noise"]

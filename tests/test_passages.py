@@ -10,7 +10,11 @@ def test_sentences_respect_abbreviations_and_closing_quotes():
     text = "Mr. Smith met U.S. officials. He said “We agree.” Then he left! Why? 3 died."
     spans = split_sentences(text)
     assert [text[s:e] for s, e in spans] == [
-        "Mr. Smith met U.S. officials.", "He said “We agree.”", "Then he left!", "Why?", "3 died.",
+        "Mr. Smith met U.S. officials.",
+        "He said “We agree.”",
+        "Then he left!",
+        "Why?",
+        "3 died.",
     ]
 
 
@@ -18,15 +22,20 @@ def test_chunks_never_exceed_the_word_budget_unless_one_sentence_does():
     text = " ".join(f"Sentence number {i} has exactly seven words." for i in range(10))
     chunks = chunk_paragraph(text, max_words=15, overlap=0)
     assert all(len(text[s:e].split()) <= 15 for s, e in chunks)
-    assert text[chunks[0][0]:chunks[-1][1]] == text
+    assert text[chunks[0][0] : chunks[-1][1]] == text
     long_sentence = "word " * 50 + "end."
-    assert chunk_paragraph(long_sentence.strip(), max_words=10, overlap=1) == [(0, len(long_sentence.strip()))]
+    assert chunk_paragraph(long_sentence.strip(), max_words=10, overlap=1) == [
+        (0, len(long_sentence.strip()))
+    ]
 
 
 def test_overlap_repeats_the_boundary_sentence():
     text = "One two three. Four five six. Seven eight nine."
     chunks = chunk_paragraph(text, max_words=6, overlap=1)
-    assert [text[s:e] for s, e in chunks] == ["One two three. Four five six.", "Four five six. Seven eight nine."]
+    assert [text[s:e] for s, e in chunks] == [
+        "One two three. Four five six.",
+        "Four five six. Seven eight nine.",
+    ]
 
 
 def test_passages_slice_back_to_their_paragraph():
@@ -39,7 +48,8 @@ def test_passages_slice_back_to_their_paragraph():
 
 
 def test_passages_name_their_article():
-    article = parse_article("A first paragraph.\nA second one.".encode(), article_id="x")
+    article = parse_article(b"A first paragraph.\nA second one.", article_id="x")
     assert [(p.article, p.paragraph) for p in split_passages(article, max_words=60, overlap=1)] == [
-        ("x", 1), ("x", 2),
+        ("x", 1),
+        ("x", 2),
     ]

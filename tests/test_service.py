@@ -10,7 +10,6 @@ from retrieval.article import load_articles
 from retrieval.config import RetrievalSettings
 from retrieval.errors import QuestionError, UnknownArticleError
 from retrieval.service import Newsdesk
-
 from tests.fakes import FakeEmbedder
 
 
@@ -85,6 +84,9 @@ def test_unusable_questions_raise(short_service: Newsdesk, question: str):
 def test_about_reports_metadata_and_passage_counts(short_service: Newsdesk):
     (info,) = short_service.about()
     assert (info.title, info.source, info.published, info.paragraphs) == (
-        "Harbour budget approved", "Coast Gazette", "2024-03-04", 4,
+        "Harbour budget approved",
+        "Coast Gazette",
+        "2024-03-04",
+        4,
     )
     assert info.passages >= 4
