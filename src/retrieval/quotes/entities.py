@@ -48,7 +48,9 @@ class Entity:
 def clean_name(span: Span) -> tuple[str, Token | None]:
     """A name without courtesy titles, possessive endings or edge punctuation; and its first token."""
     tokens = [t for t in span]
-    while tokens and (tokens[0].lower_.rstrip(".") in TITLES or tokens[0].is_punct or tokens[0].lower_ == "the"):
+    while tokens and (
+        tokens[0].lower_.rstrip(".") in TITLES or tokens[0].is_punct or tokens[0].lower_ == "the"
+    ):
         tokens.pop(0)
     while tokens and (tokens[-1].text in _POSSESSIVE or tokens[-1].is_punct):
         tokens.pop()

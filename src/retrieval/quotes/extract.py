@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..models import Article, Quote, QuoteExtraction, QuoteKind, Speaker, SpeakerKind
+from ..models import Article, Paragraph, Quote, QuoteExtraction, QuoteKind, Speaker, SpeakerKind
 from ..nlp import load_spacy
 from .entities import Entity, Pos, Registry
 from .lexicon import (
@@ -98,6 +98,7 @@ def _extract(article: Article) -> QuoteExtraction:
     registry = Registry(numbers, docs)
     state = _State()
     quotes: list[tuple[Quote, _Who]] = []
+    pending: list[tuple[Paragraph, _Candidate, _Who | None]] = []
     group_id = 0
     open_group: int | None = None
     for index, (paragraph, doc) in enumerate(zip(paragraphs, docs, strict=True)):
@@ -113,7 +114,11 @@ def _extract(article: Article) -> QuoteExtraction:
         if spans and not spans[-1].closed and spans[-1].end == len(paragraph.text):
             nxt = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
             if starts_with_opener(nxt) or any(not s.opened for s in pair_marks(nxt)[:1]):
-                if candidates and candidates[-1].group is None and candidates[-1].end >= spans[-1].inner_start:
+                if (
+                    candidates
+                    and candidates[-1].group is None
+                    and candidates[-1].end >= spans[-1].inner_start
+                ):
                     group_id += 1
                     candidates[-1].group = group_id
                 open_group = candidates[-1].group if candidates else None
@@ -121,30 +126,35 @@ def _extract(article: Article) -> QuoteExtraction:
         ranges = _quote_positions(spans)
         candidates.sort(key=lambda c: c.start)
         for cand in candidates:
-            who = _attribute(cand, paragraph.number, registry, state, ranges)
-            if who is None:
+            if cand.group is not None and cand.cue is None and cand.group not in state.groups:
+                # A piece of a quote whose attribution comes in a later paragraph: decide at the end.
+                pending.append((paragraph, cand, _context(state, paragraph.number)))
                 continue
-            text = paragraph.text[cand.start : cand.end]
-            quote = Quote(
-                article=article.id,
-                speaker=who.name,
-                speaker_resolved=who.resolved,
-                text=text,
-                kind=cand.kind,
-                paragraph=paragraph.number,
-                start=cand.start,
-                end=cand.end,
-            )
-            quotes.append((quote, who))
-    _fill_groups(quotes, state)
+            who = _attribute(cand, paragraph.number, registry, state, ranges)
+            if who is not None:
+                quotes.append((_quote(article.id, paragraph, cand, who), who))
+    for paragraph, cand, fallback in pending:
+        who = state.groups.get(cand.group) if cand.group is not None else None
+        if who is not None or (who := fallback) is not None:
+            quotes.append((_quote(article.id, paragraph, cand, who), who))
+    quotes.sort(key=lambda item: (item[0].paragraph, item[0].start))
     return QuoteExtraction(
         quotes=tuple(q for q, _ in quotes), speakers=_speakers(article.id, quotes, registry)
     )
 
 
-def _fill_groups(quotes: list[tuple[Quote, _Who]], state: _State) -> None:
-    """Nothing to do yet: pieces of a multi-paragraph quote are attributed as they are read."""
-    del quotes, state
+def _quote(article_id: str, paragraph: Paragraph, cand: _Candidate, who: _Who) -> Quote:
+    """The Quote for a resolved candidate."""
+    return Quote(
+        article=article_id,
+        speaker=who.name,
+        speaker_resolved=who.resolved,
+        text=paragraph.text[cand.start : cand.end],
+        kind=cand.kind,
+        paragraph=paragraph.number,
+        start=cand.start,
+        end=cand.end,
+    )
 
 
 # --- finding quotes ---------------------------------------------------------------------------------
@@ -220,7 +230,7 @@ def _outer_speech(verb: Token, ranges: Sequence[tuple[int, int]]) -> Token | Non
     """A speech verb (say, tell …) that governs ``verb`` in the same sentence."""
     head = verb.head
     for _ in range(_MAX_CHAIN):
-        if head.i == verb.i or head.i == head.head.i and not _is_cue(head):
+        if head.i == verb.i or (head.i == head.head.i and not _is_cue(head)):
             return None
         if head.lemma_.lower() in INDIRECT_VERBS and head.pos_ == "VERB" and not _in_quotes(head, ranges):
             return head
@@ -323,7 +333,9 @@ def _colon_intro(
     if sent.start > 0:
         prev_sent = doc[sent.start - 1].sent
         if prev_sent.text.rstrip().endswith(":"):
-            return next((t for t in reversed(list(prev_sent)) if _is_cue(t) and not _in_quotes(t, ranges)), None)
+            return next(
+                (t for t in reversed(list(prev_sent)) if _is_cue(t) and not _in_quotes(t, ranges)), None
+            )
         return None
     if index == 0:
         return None
@@ -403,7 +415,11 @@ def _attribute(
     elif cand.label is not None:
         words = cand.label.split()
         known = registry.person_named(words[-1].title(), pos) if words else None
-        who = _Who(known.name, True, "person", cand.label, known) if known else _Who(cand.label, False, "person", cand.label)
+        who = (
+            _Who(known.name, True, "person", cand.label, known)
+            if known
+            else _Who(cand.label, False, "person", cand.label)
+        )
     elif cand.cue is not None:
         who = _from_cue(cand.cue, number, registry, state, ranges)
         if who is None and not _subject_of(cand.cue, ranges):
@@ -436,7 +452,11 @@ def _subject_of(verb: Token, ranges: Sequence[tuple[int, int]] = ()) -> Token | 
         if subject is None and verb.i > 0 and verb.doc[verb.i - 1].is_punct:
             # Inverted attribution after a quote ("…,” said Leslie Wimes): the name follows the verb.
             subject = next(
-                (c for c in verb.rights if c.pos_ == "PROPN" and c.dep_ != "prep" and not _in_quotes(c, ranges)),
+                (
+                    c
+                    for c in verb.rights
+                    if c.pos_ == "PROPN" and c.dep_ != "prep" and not _in_quotes(c, ranges)
+                ),
                 None,
             )
         if subject is not None:
@@ -544,7 +564,9 @@ def _resolve(head: Token, number: int, registry: Registry, state: _State) -> _Wh
         return _Who(surface, False, "person", surface)
     if lemma in ORG_NOUNS or head.lower_ in ORG_NOUNS:
         # "the Chinese military" names itself; a bare "the ministry" needs an antecedent.
-        if any(t.i != head.i and (t.pos_ == "PROPN" or t.ent_type_ in {"NORP", "GPE", "ORG"}) for t in tokens):
+        if any(
+            t.i != head.i and (t.pos_ == "PROPN" or t.ent_type_ in {"NORP", "GPE", "ORG"}) for t in tokens
+        ):
             return _Who(surface, True, "organisation", surface)
         found = registry.org_with_word(head.lower_, pos)
         if found is not None:
@@ -629,7 +651,9 @@ class _Tally:
     aliases: list[str] = field(default_factory=list)
 
 
-def _speakers(article_id: str, quotes: Sequence[tuple[Quote, _Who]], registry: Registry) -> tuple[Speaker, ...]:
+def _speakers(
+    article_id: str, quotes: Sequence[tuple[Quote, _Who]], registry: Registry
+) -> tuple[Speaker, ...]:
     """One Speaker per distinct speaker name, in order of first quote."""
     tallies: dict[str, _Tally] = {}
     for quote, who in quotes:

@@ -1,0 +1,279 @@
+"""Quote extraction and speaker attribution: the bundled article, synthetic English, and messy input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.article import load_article, parse_article
+from retrieval.models import Article, Paragraph, Quote, QuoteExtraction
+from retrieval.quotes import EXTRACTOR_VERSION, extract_quotes
+
+BUNDLED = Path(__file__).resolve().parents[1] / "src" / "retrieval" / "data" / "000_58fe8462cd8d2dcd.txt"
+
+
+def extract(text: str) -> QuoteExtraction:
+    return extract_quotes(parse_article(text.encode(), article_id="t"))
+
+
+def in_paragraph(result: QuoteExtraction, number: int) -> list[Quote]:
+    return [q for q in result.quotes if q.paragraph == number]
+
+
+@pytest.fixture(scope="module")
+def article() -> Article:
+    return load_article(BUNDLED)
+
+
+@pytest.fixture(scope="module")
+def bundled(article: Article) -> QuoteExtraction:
+    return extract_quotes(article)
+
+
+# --- the bundled article ----------------------------------------------------------------------------
+
+EXPECTED = {
+    1: "Li Shangfu",
+    2: "Li Shangfu",
+    3: "Li Shangfu",
+    4: "Vladimir Putin",
+    5: "Vladimir Putin",
+    7: "Tan Kefei",
+    8: "Tan Kefei",
+    9: "Tan Kefei",
+    10: "the Chinese military",
+    12: "China",
+    13: "Beijing",
+    16: "Shi Yi",
+    17: "Shi Yi",
+    18: "Shi Yi",
+    19: "U.S. Navy’s Seventh Fleet",
+}
+
+
+@pytest.mark.parametrize(("number", "speaker"), sorted(EXPECTED.items()))
+def test_every_quote_of_the_bundled_article_has_the_right_speaker(bundled, number, speaker):
+    quotes = in_paragraph(bundled, number)
+    assert quotes, f"no quote found in paragraph {number}"
+    assert {q.speaker for q in quotes} == {speaker}
+    assert all(q.speaker_resolved for q in quotes)
+
+
+def test_paragraphs_without_quotes_yield_none(bundled):
+    quoted = {q.paragraph for q in bundled.quotes}
+    assert quoted <= set(EXPECTED) | {20}
+    assert not quoted & {6, 11, 14, 15, 21, 22, 23, 24, 25}
+
+
+def test_spans_slice_the_paragraph_to_the_quoted_text(article, bundled):
+    texts = {p.number: p.text for p in article.paragraphs}
+    for quote in bundled.quotes:
+        assert texts[quote.paragraph][quote.start : quote.end] == quote.text
+        assert quote.text == quote.text.strip()
+
+
+def test_quotes_come_in_article_order(bundled):
+    keys = [(q.paragraph, q.start) for q in bundled.quotes]
+    assert keys == sorted(keys)
+
+
+def test_partial_quote_in_reported_speech(bundled):
+    (quote,) = in_paragraph(bundled, 1)
+    assert quote.kind == "partial"
+    assert quote.text == "strengthen strategic communications"
+
+
+def test_direct_quote_with_inverted_attribution(bundled):
+    (quote,) = in_paragraph(bundled, 2)
+    assert quote.kind == "direct"
+    assert quote.text.startswith("China is ready to cooperate with Russia")
+    assert quote.text.endswith("global and regional security and stability")
+
+
+def test_nominal_speakers_resolve_to_the_person_whose_role_fits(bundled):
+    # "The Chinese minister" is Li Shangfu; "The Russian leader" is the president, Putin.
+    assert {q.speaker for q in in_paragraph(bundled, 3)} == {"Li Shangfu"}
+    russian_leader = [q for q in in_paragraph(bundled, 4) if q.text.startswith("further strengthen")]
+    assert [q.speaker for q in russian_leader] == ["Vladimir Putin"]
+
+
+def test_all_fragments_of_a_paragraph_are_found(bundled):
+    assert len(in_paragraph(bundled, 4)) == 3
+    texts = [q.text for q in in_paragraph(bundled, 5)]
+    assert texts[0] == "important role in Russia-China relations"
+    # ". expressed hope that …": the subject was lost, the sentence continues Putin's remarks.
+    assert texts[1].startswith("enhance cooperation in joint training")
+
+
+def test_indirect_speech_without_quotation_marks(bundled):
+    (quote,) = in_paragraph(bundled, 7)
+    assert quote.kind == "indirect"
+    assert "he will meet Russian military leaders" in quote.text
+    assert "said" not in quote.text
+
+
+def test_organisations_and_countries_speak(bundled):
+    kinds = {s.name: s.kind for s in bundled.speakers}
+    assert kinds["the Chinese military"] == "organisation"
+    assert kinds["China"] == "organisation"
+    assert kinds["Beijing"] == "organisation"
+    beijing = [q.text for q in in_paragraph(bundled, 13)]
+    assert beijing == ["respecting the sovereignty of all countries", "Cold War mentality"]
+
+
+def test_quote_with_missing_opening_mark(bundled):
+    (quote,) = in_paragraph(bundled, 16)
+    assert quote.kind == "direct"
+    assert quote.start == 0
+    assert quote.text.startswith("The Arleigh Burke USS Milius sailed")
+    assert quote.text.endswith("which sparked riots")
+
+
+def test_the_spokesman_is_the_most_recent_spokesman(bundled):
+    (quote,) = in_paragraph(bundled, 18)
+    assert quote.speaker == "Shi Yi"  # not Tan Kefei, the earlier spokesman
+    assert quote.kind == "direct"
+
+
+def test_a_statement_speaks_for_its_issuer(bundled):
+    (quote,) = in_paragraph(bundled, 19)
+    assert quote.kind == "indirect"
+    first, second = in_paragraph(bundled, 20)
+    assert first.speaker == "U.S. Navy’s Seventh Fleet"  # "is in the same note"
+    assert first.text.startswith("Milius’ passage")
+    # "he added" after an organisation's statement: the issuer, or honestly unresolved.
+    assert second.speaker == "U.S. Navy’s Seventh Fleet" or not second.speaker_resolved
+
+
+def test_ship_names_in_quotation_marks_are_not_quotes(bundled):
+    assert not any(q.text.strip() == "Milius" for q in bundled.quotes)
+    assert extract("The destroyer “USS Milius” sailed through the strait on Sunday.").quotes == ()
+
+
+def test_speakers_carry_role_kind_aliases_counts(bundled):
+    speakers = {s.name: s for s in bundled.speakers}
+    li = speakers["Li Shangfu"]
+    assert li.role == "Chinese Defense Minister"
+    assert li.kind == "person"
+    assert li.first_paragraph == 1
+    assert "Li" in li.aliases and "the Chinese minister" in li.aliases
+    shi = speakers["Shi Yi"]
+    assert shi.role == "spokesman for the People’s Liberation Army’s Eastern Theater Command"
+    assert speakers["Tan Kefei"].role == "Chinese army spokesman"
+    assert speakers["Vladimir Putin"].role == "Russian President"
+    for speaker in bundled.speakers:
+        assert speaker.quotes == sum(q.speaker == speaker.name for q in bundled.quotes)
+        assert speaker.article == "000_58fe8462cd8d2dcd"
+
+
+def test_extraction_is_deterministic(article, bundled):
+    assert extract_quotes(article) == bundled
+    assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
+
+
+# --- synthetic general English ----------------------------------------------------------------------
+
+
+def test_said_after_a_full_name_with_apposition():
+    result = extract("“We will not back down,” said Maria Lopez, the mayor of Springfield.")
+    (quote,) = result.quotes
+    assert (quote.speaker, quote.kind, quote.text) == ("Maria Lopez", "direct", "We will not back down")
+    (speaker,) = result.speakers
+    assert speaker.role == "mayor of Springfield"
+
+
+def test_surname_resolves_to_the_full_name_introduced_earlier():
+    result = extract("Sarah Connor was elected in May.\n“We are ready for the vote,” Connor said on Tuesday.")
+    (quote,) = result.quotes
+    assert quote.speaker == "Sarah Connor" and quote.speaker_resolved
+
+
+def test_pronoun_resolves_to_the_person_in_context():
+    text = "John Smith, a city official, spoke on Monday.\n“It was a mistake, and we regret it,” he added."
+    (quote,) = extract(text).quotes
+    assert quote.speaker == "John Smith" and quote.speaker_resolved
+
+
+def test_speaker_before_a_colon():
+    (quote,) = extract("Governor Anna Berg said: “The budget is balanced and the schools are funded.”").quotes
+    assert (quote.speaker, quote.kind) == ("Anna Berg", "direct")
+
+
+def test_unresolvable_speaker_stays_as_written():
+    (quote,) = extract("“Prices will rise again next month,” a source said.").quotes
+    assert quote.speaker == "a source" and not quote.speaker_resolved
+    (quote,) = extract("“Nothing has changed since the meeting,” the spokesman said.").quotes
+    assert quote.speaker == "the spokesman" and not quote.speaker_resolved
+
+
+def test_quote_running_over_two_paragraphs():
+    text = "“The first part of the quote runs on.\n“And the second part ends it,” said Ann Lee, the coach."
+    result = extract(text)
+    assert [q.paragraph for q in result.quotes] == [1, 2]
+    assert {q.speaker for q in result.quotes} == {"Ann Lee"}
+
+
+def test_straight_quotation_marks():
+    (quote,) = extract('"The plan is working," Mr. Brown told reporters on Friday.').quotes
+    assert (quote.speaker, quote.text) == ("Brown", "The plan is working")
+
+
+def test_scare_quote_nobody_speaks_is_not_a_quote():
+    assert extract("The so-called “reform” has stalled in parliament for months.").quotes == ()
+
+
+def test_indirect_speech_by_an_organisation():
+    result = extract("Acme Corporation said it would cut 200 jobs next year.")
+    (quote,) = result.quotes
+    assert quote.kind == "indirect"
+    assert quote.speaker == "Acme Corporation"
+    assert quote.text == "it would cut 200 jobs next year"
+    assert result.speakers[0].kind == "organisation"
+
+
+def test_question_then_attribution_in_the_next_sentence():
+    (quote,) = extract("“Does anybody know what the plan is?” Graham asked. He did not wait.").quotes
+    assert quote.speaker == "Graham" and quote.kind == "direct"
+
+
+# --- robustness -------------------------------------------------------------------------------------
+
+GARBAGE = [
+    "“",
+    "”",
+    '"""""',
+    "“”“”",
+    "“ ” “",
+    "“Never closed, said the man",
+    "Closed but never opened,” she said. “And again",
+    "\u200b\u200b“\u00a0”",
+    "🙂 “🙂” 🙂 said 🙂",
+    "\x00\x01 “\x02” ",
+    "said said said “said” said",
+    "“" * 50 + "word" + "”" * 50,
+    "a" * 5000,
+    "He said.\n\n“",
+]
+
+
+@pytest.mark.parametrize("text", GARBAGE)
+def test_garbage_never_raises_and_spans_stay_in_bounds(text):
+    result = extract(text)
+    article = parse_article(text.encode(), article_id="t")
+    texts = {p.number: p.text for p in article.paragraphs}
+    for quote in result.quotes:
+        assert 0 <= quote.start <= quote.end <= len(texts[quote.paragraph])
+        assert texts[quote.paragraph][quote.start : quote.end] == quote.text
+
+
+def test_empty_and_blank_paragraphs():
+    article = Article(id="e", path="", sha256="", paragraphs=(Paragraph(1, ""), Paragraph(2, "   ")))
+    assert extract_quotes(article) == QuoteExtraction()
+    assert extract_quotes(Article(id="e", path="", sha256="", paragraphs=())) == QuoteExtraction()
+
+
+def test_unclosed_quote_does_not_swallow_the_next_paragraph():
+    text = "“This quote is never closed, the official said.\nThe weather was fine and the market opened."
+    result = extract(text)
+    assert all(q.paragraph == 1 for q in result.quotes)
