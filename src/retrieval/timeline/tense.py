@@ -96,6 +96,16 @@ _VERB_FOLLOWERS = frozenset(
      "over", "after", "before", "into", "as", "and", "he", "she", "they", "we", "i", "there", "some", "all",
      "about", "around", "during", "until", "since", "when", "what", "how", "why", "if"}
 )  # fmt: skip
+# Base forms that announce a scheduled event when a subject precedes them ("the leaders meet Monday").
+_BASE_PRESENT = frozenset(
+    {"meet", "begin", "start", "end", "return", "travel", "visit", "resume", "leave", "arrive", "open",
+     "vote", "convene", "reconvene", "hold", "face", "launch", "gather", "fly", "head", "testify", "decide"}
+)  # fmt: skip
+_NOT_SUBJECT = frozenset(
+    {"the", "a", "an", "of", "at", "in", "on", "by", "for", "to", "from", "with", "its", "his", "her",
+     "their", "our", "this", "that", "no", "any", "each", "every", "and", "or", "did", "didn't", "not",
+     "would", "could", "should", "might", "may", "must", "can", "cannot", "will"}
+)  # fmt: skip
 _EED_VERBS = frozenset({"agreed", "freed", "decreed", "guaranteed", "disagreed", "refereed"})
 _DETERMINERS = frozenset(
     {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "these", "those", "my", "your"}
@@ -118,6 +128,10 @@ def _classify(word: str, prev: str | None, nxt: str | None) -> Tense | None:
         return None
     if word in _FUTURE:
         return "future"
+    if word == "as" and prev in ("early", "soon"):
+        return "future"  # "as early as Tuesday"
+    if word in _BASE_PRESENT:
+        return "future" if prev is not None and prev not in _NOT_SUBJECT else None
     participle = word in _PAST or (
         len(word) > 4
         and word.endswith("ed")
