@@ -46,7 +46,9 @@ class BotSettings(RetrievalSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("discord_api_base_url")
+    @field_validator("discord_api_base_url", mode="before")
     @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+    def _base_url(cls, value: object) -> object:
+        if value == "":
+            return DEFAULT_API_BASE_URL
+        return value.rstrip("/") if isinstance(value, str) else value

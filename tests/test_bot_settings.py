@@ -52,8 +52,10 @@ def test_defaults(clean_env):
 def test_empty_optional_values_mean_unset(clean_env):
     clean_env.setenv("DISCORD_GUILD_ID", "")
     clean_env.setenv("DISCORD_GATEWAY_URL", "")
+    clean_env.setenv("DISCORD_API_BASE_URL", "")
     settings = BotSettings(discord_token=TOKEN)
     assert settings.discord_guild_id is None and settings.discord_gateway_url is None
+    assert settings.discord_api_base_url == DEFAULT_API_BASE_URL
 
 
 def test_settings_read_dotenv(clean_env, tmp_path):
