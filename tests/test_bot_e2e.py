@@ -253,3 +253,38 @@ async def test_rejected_token_exits_with_code_2(fake, newsdesk, capsys):
     assert await serve(bot, "MTIz.wrong.token") == EXIT_CONFIG
     assert "rejected DISCORD_TOKEN" in capsys.readouterr().err
     assert fake.requests[-1].path == "users/@me"
+
+
+BUDGET = """\
+---
+title: City budget passes
+published: 2024-02-01
+---
+
+The finance committee passed the city budget, which sets aside money for new schools and parks.
+"""
+
+
+@pytest.fixture(scope="module")
+def two_articles():
+    from tests.bot_helpers import ARTICLE
+
+    return make_newsdesk(articles={"harbour": ARTICLE, "budget": BUDGET})
+
+
+async def test_with_two_articles_the_article_option_autocompletes_and_filters(fake, two_articles):
+    async with running_bot(fake, two_articles):
+        complete = await fake.autocomplete("ask", "article", question="q", article="bud")
+        result = (await fake.wait_until(lambda: fake.sent_for(complete["token"], "callback")))[0]
+        assert [c["value"] for c in result.payload["data"]["choices"]] == ["budget"]
+        interaction = await fake.command("ask", question="what does the money pay for?", article="budget")
+        embed = (await followup(fake, interaction)).embeds[0]
+        assert all(f["name"].startswith("budget · paragraph") for f in embed["fields"])
+        about = (await followup(fake, await fake.command("about"))).embeds[0]
+        assert about["description"] == "2 articles loaded."
+
+
+async def test_slash_commands_work_in_dms(fake, newsdesk):
+    async with running_bot(fake, newsdesk):
+        interaction = await fake.command("ask", question="when will they start building?", dm=True)
+        assert "start building in May" in (await followup(fake, interaction)).text()

@@ -136,3 +136,13 @@ def test_python_m_bot_help(tmp_path):
         env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])},
     )
     assert result.returncode == 0 and "--sync" in result.stdout
+
+
+def test_the_console_script_without_a_token_exits_2(tmp_path):
+    script = Path(sys.executable).with_name("newsdesk-bot")
+    if not script.exists():
+        pytest.skip("newsdesk-bot is not installed in this environment")
+    env = {k: v for k, v in os.environ.items() if k not in DISCORD_VARS}
+    result = subprocess.run([str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == EXIT_CONFIG
+    assert "DISCORD_TOKEN is missing" in result.stderr
