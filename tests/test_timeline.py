@@ -191,14 +191,17 @@ def test_offsets_point_into_the_text():
 
 
 def test_weekday_with_date_pins_the_most_recent_past_year():
-    assert infer_published(
-        "The ship passed on Sunday, April 16, officials said.", today=date(2026, 12, 1)
-    ) == (date(2023, 4, 16))
+    text = "The ship passed on Sunday, April 16. On Monday, officials protested at the passage on Sunday."
+    assert infer_published(text, today=date(2026, 12, 1)) == date(2023, 4, 17)
 
 
 def test_weekday_with_date_never_picks_a_future_year():
-    found = infer_published("The ship passed on Sunday, April 16.", today=date(2023, 4, 1))
-    assert found == date(2017, 4, 16)
+    text = "The ship passed on Sunday, April 16, officials said on Sunday."
+    assert infer_published(text, today=date(2023, 4, 1)) == date(2017, 4, 16)
+
+
+def test_a_dated_weekday_alone_does_not_fix_the_publication_day():
+    assert infer_published("The doctor was killed on Friday, Oct. 23.", today=date(2026, 12, 1)) is None
 
 
 def test_merge_orders_events_across_articles():

@@ -23,8 +23,9 @@ _MONTH_DAY_RE = re.compile(
     rf"|\b(?P<day2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH})(?:\s+(?P<year2>1\d{{3}}|20\d\d)\b)?"
 )
 _EARLIEST_YEAR = 1900
-_ADJACENT = 12  # characters between a weekday and its date ("Sunday, April 16")
+_ADJACENT_GAP = re.compile(r"[\s,]*(?:the\s+)?(?:\(\s*)?")  # between a weekday and its date
 _NEAR = 300  # a weekday further than this from a date is not taken to name the same day
+_SHARED_WORDS = 4  # content words two clauses must share to be taken as telling of the same event
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,40 +80,60 @@ def _infer(text: str, today: date) -> date | None:
     mentions = [m for m in _weekday_mentions(text) if not m.relative_word]
     if not mentions:
         return None
+    dates = list(_MONTH_DAY_RE.finditer(text))
+    # A bare weekday ("on Monday", not "Monday, Oct. 26") counts days back from the day of writing.
+    bare = [w for w in mentions if all(_distance(text, w, d.start(), d.end()) > 0 for d in dates)]
     anchors: list[tuple[int, date]] = []  # (distance between weekday and date, the dated day)
-    for m in _MONTH_DAY_RE.finditer(text):
-        month = MONTHS[(m["month"] or m["month2"]).rstrip(".").lower()]
-        day = int(m["day"] or m["day2"])
-        year_text = m["year"] or m["year2"]
+    for m in dates:
         if guess_tense(text, m.start(), m.end()) == "future":
             continue
-        near = min(mentions, key=lambda w: _distance(w, m.start(), m.end()))
-        distance = _distance(near, m.start(), m.end())
+        near = min(mentions, key=lambda w: _distance(text, w, m.start(), m.end()))
+        distance = _distance(text, near, m.start(), m.end())
         if distance > _NEAR or not near.past_or_unknown:
             continue
-        if (
-            distance > 0
-            and len(_content_words(text, near.start, near.end) & _content_words(text, m.start(), m.end())) < 2
-        ):
-            continue  # a weekday elsewhere names this date only if both clauses tell of the same thing
-        if year_text:
-            found = safe_date(int(year_text), month, day)
-            if found is not None and found.weekday() == near.weekday:
-                anchors.append((distance, found))
+        if distance > 0 and not _same_event(text, near, m):
             continue
-        for year in range(today.year, floor - 1, -1):
-            found = safe_date(year, month, day)
-            if found is not None and found <= today and found.weekday() == near.weekday:
-                anchors.append((distance, found))
-                break
+        if not any(w.weekday == near.weekday and w.past_or_unknown for w in bare):
+            continue  # only a bare "on Sunday" says that this Sunday is one of the days just gone by
+        found = _dated_weekday(m, near.weekday, floor, today)
+        if found is not None:
+            anchors.append((distance, found))
     if not anchors:
         return None
     closest = min(distance for distance, _ in anchors)
     anchor = max(found for distance, found in anchors if distance == closest)
-    # The latest past-tense weekday in the anchor's week (up to six days after it) is the day of writing.
-    ahead = max(((w.weekday - anchor.weekday()) % 7 for w in mentions if w.past_or_unknown), default=0)
-    published = anchor + timedelta(days=ahead)
-    return published if published <= today else anchor
+    # The latest bare past-tense weekday of the anchor's week (up to six days after it) is the day of
+    # writing; with no bare weekday at all nothing ties the anchor to the publication week.
+    recent = [(w.weekday - anchor.weekday()) % 7 for w in bare if w.past_or_unknown]
+    if not recent:
+        return None
+    published = anchor + timedelta(days=max(recent))
+    return published if published <= today else None
+
+
+def _same_event(text: str, mention: _Mention, dated: re.Match[str]) -> bool:
+    """Whether a weekday and a date in two different sentences tell of the same event (shared words)."""
+    weekday_sentence = sentence_bounds(text, mention.start, mention.end)
+    date_sentence = sentence_bounds(text, dated.start(), dated.end())
+    if weekday_sentence == date_sentence:
+        return False  # in one sentence, a weekday and a separate date are two different days
+    words = _content_words(text, mention.start, mention.end)
+    return len(words & _content_words(text, dated.start(), dated.end())) >= _SHARED_WORDS
+
+
+def _dated_weekday(m: re.Match[str], weekday: int, floor: int, today: date) -> date | None:
+    """The day a month-day match names when it falls on ``weekday``: its own year, or the latest fitting."""
+    month = MONTHS[(m["month"] or m["month2"]).rstrip(".").lower()]
+    day = int(m["day"] or m["day2"])
+    year_text = m["year"] or m["year2"]
+    if year_text:
+        found = safe_date(int(year_text), month, day)
+        return found if found is not None and found.weekday() == weekday else None
+    for year in range(today.year, floor - 1, -1):
+        found = safe_date(year, month, day)
+        if found is not None and found <= today and found.weekday() == weekday:
+            return found
+    return None
 
 
 _STOPWORDS = frozenset(
@@ -129,12 +150,12 @@ def _content_words(text: str, start: int, end: int) -> set[str]:
     return {w for w in words if w not in _STOPWORDS and w.lower() not in WEEKDAYS and w not in MONTHS}
 
 
-def _distance(mention: _Mention, start: int, end: int) -> int:
-    """Characters between a weekday mention and a date; 0 when they are adjacent."""
+def _distance(text: str, mention: _Mention, start: int, end: int) -> int:
+    """Characters between a weekday mention and a date; 0 when they are adjacent ("Sunday, April 16")."""
     if mention.end <= start:
-        gap = start - mention.end
+        gap = text[mention.end : start]
     elif end <= mention.start:
-        gap = mention.start - end
+        gap = text[end : mention.start]
     else:
-        gap = 0
-    return 0 if gap <= _ADJACENT else gap
+        return 0
+    return 0 if _ADJACENT_GAP.fullmatch(gap) else max(1, len(gap))
