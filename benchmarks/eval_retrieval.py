@@ -68,6 +68,7 @@ def main() -> int:
     configs = [("baseline: whole paragraphs, dense only", 10_000, 0, 1.0)]
     configs += [(f"hybrid, {w}-word passages", w, 1, DENSE_WEIGHT) for w in (20, 30, 45, 60, 100)]
     configs += [("hybrid, whole paragraphs", 10_000, 0, DENSE_WEIGHT)]
+    configs += [(f"60-word passages, dense weight {w}", 60, 1, w) for w in (0.4, 0.5, 0.7, 0.8, 1.0)]
     rows = []
     for label, words, overlap, weight in configs:
         settings = RetrievalSettings(
