@@ -119,6 +119,7 @@ class Registry:
         self.entities: dict[str, Entity] = {}
         self._by_token: dict[tuple[int, int], str] = {}
         self.subject_persons: list[tuple[Pos, str]] = []
+        self.subject_orgs: list[tuple[Pos, str]] = []
         people: list[tuple[int, Span]] = []
         for number, doc in zip(numbers, docs, strict=True):
             for ent in doc.ents:
@@ -155,6 +156,8 @@ class Registry:
                     entity.roles.append(role)
             if ent.root.dep_ in {"nsubj", "nsubjpass"}:
                 self.subject_persons.append((pos, entity.name))
+        elif ent.root.dep_ in {"nsubj", "nsubjpass"}:
+            self.subject_orgs.append((pos, entity.name))
         for tok in ent:
             self._by_token[(number, tok.i)] = entity.name
 
@@ -238,3 +241,7 @@ class Registry:
     def subject_persons_between(self, lo: Pos, hi: Pos) -> list[str]:
         """Persons named as a clause subject after ``lo`` and before ``hi``, in order."""
         return [name for pos, name in self.subject_persons if lo < pos < hi]
+
+    def subject_orgs_between(self, lo: Pos, hi: Pos) -> list[str]:
+        """Organisations named as a clause subject after ``lo`` and before ``hi``, in order."""
+        return [name for pos, name in self.subject_orgs if lo < pos < hi]

@@ -39,6 +39,14 @@ _CONTEXT_PARAGRAPHS = 1  # an unattributed quote continues the speaker of this m
 _PRONOUN_PARAGRAPHS = 2
 _NEXT_SENTENCE_WORDS = 12  # "“…?” Graham asked." : a short sentence after a quote can attribute it
 _COGNITIVE = frozenset({"believe", "think", "want", "hope", "feel", "wonder", "fear", "know"})
+_PEOPLE_NOUNS = frozenset(
+    """
+    source person people man woman men women voter voters resident critic supporter opponent member
+    worker parent student teacher doctor expert witness protester demonstrator activist fan friend
+    neighbor neighbour colleague staffer insider observer analyst lawmaker aide
+    """.split()
+)
+_ISSUING_VERBS = frozenset({"issue", "release", "publish", "send", "post", "put", "circulate", "file"})
 _DASH_BYLINE = re.compile(r"\s*[―—–]\s*")
 _TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’\- ]{1,40}):\s+")  # "PENCE: Well, look, …"
 
@@ -465,6 +473,16 @@ def _subject_of(verb: Token, ranges: Sequence[tuple[int, int]] = ()) -> Token | 
             return subject
         if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"}:
             return verb.head  # "footage of Trump saying, …": the participle's noun speaks
+        if verb.dep_ in {"compound", "amod", "nmod"} and verb.head.pos_ == "PROPN":
+            return verb.head  # "Said Ellis: …", parsed as a modifier of the name
+        before = verb.doc[verb.i - 1] if verb.i > 0 else None
+        if (
+            verb.tag_ == "VBG"
+            and before is not None
+            and before.ent_type_ in {"PERSON", "ORG"}
+            and before.head.i != verb.i
+        ):
+            return before  # "footage of Clinton asking, …" even when parsed as the main verb's complement
         head = verb.head
         if head.i == verb.i:
             return None
@@ -502,9 +520,26 @@ def _from_cue(
     if cue.pos_ in {"NOUN", "PROPN"}:
         return _resolve(cue, number, registry, state)
     subject = _subject_of(cue, ranges)
+    if subject is not None and not _can_speak(subject, number, registry):
+        # "Holm said the advertisement “…” suggests …": an advert does not speak, Holm does.
+        outer = _outer_speech(cue, ranges)
+        outer_subject = _subject_of(outer, ranges) if outer is not None else None
+        if outer_subject is not None:
+            subject = outer_subject
     if subject is None:
         return None
     return _resolve(subject, number, registry, state)
+
+
+def _can_speak(subject: Token, number: int, registry: Registry) -> bool:
+    """Whether a subject can be a speaker: a name, a pronoun, a person, an organisation or a document."""
+    if subject.pos_ in {"PROPN", "PRON"} or registry.entity_at(number, subject.i) is not None:
+        return True
+    lemma = subject.lemma_.lower()
+    if lemma in PERSON_ROLES or lemma in ORG_NOUNS or lemma in DOCUMENT_NOUNS:
+        return True
+    # Plural people ("demonstrators", "critics", "sources") speak; so do most nouns naming people.
+    return subject.ent_type_ in {"NORP", "PERSON", "ORG", "GPE"} or lemma in _PEOPLE_NOUNS
 
 
 def _noun_phrase(head: Token) -> list[Token]:
@@ -514,9 +549,9 @@ def _noun_phrase(head: Token) -> list[Token]:
         if child.dep_ in _NP_DROP or (child.dep_ == "prep" and head.pos_ == "PROPN"):
             dropped.update(t.i for t in child.subtree)
     tokens = [t for t in head.subtree if t.i not in dropped]
-    while tokens and tokens[0].is_punct:
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens.pop(0)
-    while tokens and tokens[-1].is_punct:
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
     return tokens or [head]
 
@@ -594,6 +629,8 @@ def _document(
             issuer_token = child
         if issuer_token is not None:
             break
+    if issuer_token is None and head.dep_ == "dobj" and head.head.lemma_.lower() in _ISSUING_VERBS:
+        issuer_token = _subject_of(head.head)  # "the Council issued a statement calling …"
     if issuer_token is not None:
         issuer = _resolve(issuer_token, number, registry, state)
         if issuer is not None and issuer.kind is not None:
@@ -631,6 +668,13 @@ def _pronoun(head: Token, number: int, registry: Registry, state: _State) -> _Wh
         return _Who(surface, False, "person", surface)
     if word in GROUP_PRONOUNS:
         last = state.last
+        lo = (number - _PRONOUN_PARAGRAPHS, 0)
+        if last is not None and last[0] >= lo:
+            lo = last[0]
+        named_orgs = registry.subject_orgs_between(lo, here)
+        if named_orgs:
+            entity = registry.entities[named_orgs[-1]]
+            return _Who(entity.name, True, "organisation", surface, entity)
         if last is not None and last[0][0] >= number - _PRONOUN_PARAGRAPHS and last[1].kind == "organisation":
             return last[1]
         return _Who(surface, False, "organisation", surface)
