@@ -3,7 +3,8 @@
 Usage: ``python benchmarks/eval_timeline.py [--data PATH] [--errors N] [--infer]``.
 
 Gold: the TIMEX3 expressions of type DATE whose value is ``YYYY``, ``YYYY-MM``, ``YYYY-Www`` or
-``YYYY-MM-DD``. Each article's ``dct`` is given as the publication date.
+``YYYY-MM-DD`` (a week written ``2000-W7`` counts as ``2000-W07``). Each article's ``dct`` is given as
+the publication date.
 
 * recall: share of gold expressions overlapped by one of ours with exactly the same value.
 * precision: among our expressions that overlap such a gold expression, the share with its exact value.
@@ -34,6 +35,12 @@ from retrieval.timeline.published import infer_published
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "tempeval3-tbaq-train.jsonl"
 IN_SCOPE = re.compile(r"^\d{4}(?:-\d{2}|-W\d{2}|-\d{2}-\d{2})?$")
+_UNPADDED_WEEK = re.compile(r"^(\d{4})-W(\d)$")
+
+
+def _gold_value(value: str) -> str:
+    """A gold value as ISO 8601 writes it: ``2000-W7`` (as some TimeBank files have it) is ``2000-W07``."""
+    return _UNPADDED_WEEK.sub(r"\1-W0\2", value)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -67,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for row, ours in zip(rows, predictions, strict=True):
         text = row["text"]
-        gold_all = [(t["start"], t["end"], t["type"], t["value"]) for t in row["timexes"]]
+        gold_all = [(t["start"], t["end"], t["type"], _gold_value(t["value"])) for t in row["timexes"]]
         gold = [(s, e, v) for s, e, kind, v in gold_all if kind == "DATE" and IN_SCOPE.match(v)]
         for s, e, value in gold:
             gold_total += 1
