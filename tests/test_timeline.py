@@ -80,6 +80,8 @@ def test_bundled_timeline_is_chronological_and_coarser_first(bundled_timeline):
     dates = [e.date for e in bundled_timeline.events]
     assert dates[:3] == ["1945", "1949", "2018"]
     assert dates.index("2023-04") < dates.index("2023-W15") < dates.index("2023-04-16")
+    march = [(e.expression, e.modifier) for e in bundled_timeline.events if e.date == "2023-03"]
+    assert march == [("in March this year", None), ("late March", "late")]  # the whole month, then its end
     assert dates[-1] == "2023-04-19"
     sundays = [e.paragraph for e in bundled_timeline.events if e.date == "2023-04-16"]
     assert sundays == sorted(sundays)  # a full tie keeps article order
@@ -165,6 +167,20 @@ def test_tense_flips_the_direction_of_a_weekday():
             "He fled in June 1998 and returned later that year.",
             {"June 1998": "1998-06", "later that year": "1998"},
         ),
+        ("The rally was held last Thanksgiving.", {"last Thanksgiving": "2023-11-23"}),
+        ("Results are due on 2024-05-02.", {"2024-05-02": "2024-05-02"}),
+        ("He came to power in nineteen ninety-six.", {"nineteen ninety-six": "1996"}),
+        ("The hearing is set for the week of March 6.", {"the week of March 6": "2024-W10"}),
+        ("It changed at the end of the Cold War.", {"the end of the Cold War": "1991"}),
+        ("The vote is Tuesday.", {"Tuesday": "2024-04-30"}),
+        ("The vote was Tuesday.", {"Tuesday": "2024-04-23"}),
+        ("He arrived last Friday.", {"last Friday": "2024-04-19"}),
+        ("He will arrive next Friday.", {"next Friday": "2024-04-26"}),
+        ("The day before yesterday was warm.", {"The day before yesterday": "2024-04-22"}),
+        ("The firm expects profits in the current fiscal year.", {"the current fiscal year": "2024"}),
+        ("She was born on 5 November 1955.", {"on 5 November 1955": "1955-11-05"}),
+        ("The treaty expires Jan. 2.", {"Jan. 2": "2025-01-02"}),
+        ("The plant closed Dec. 28.", {"Dec. 28": "2023-12-28"}),
     ],
 )
 def test_general_expressions(text, expected):
@@ -176,6 +192,19 @@ def test_modifiers_are_kept_and_no_day_is_invented():
     assert (late.value, late.modifier) == ("2023-03", "late")
     (end,) = find_expressions("The goal is to finish by the end of 1990.", date(1989, 10, 30))
     assert (end.value, end.modifier) == ("1990", "late")
+
+
+def test_names_and_generic_words_are_not_dates():
+    for text in (
+        "Theresa May spoke.",
+        "May I say something?",
+        "The 1990s were good.",
+        "This is VOA Today.",
+        "Today's youth is restless.",
+        "He reads the Sunday Times.",
+        "They joined the annual March for Life.",
+    ):
+        assert find_expressions(text, date(2024, 4, 24)) == [], text
 
 
 def test_durations_and_numbers_are_not_dates():

@@ -15,6 +15,7 @@ from .tense import sentence_bounds
 log = logging.getLogger(__name__)
 
 _RANK = {"year": 0, "month": 1, "week": 2, "day": 3}  # coarser first when two dates start together
+_MODIFIER_RANK = {None: 0, "early": 1, "mid": 2, "late": 3}  # the whole period covers its parts
 _MAX_EVENT_CHARS = 320
 
 
@@ -34,10 +35,12 @@ def period_start(value: str) -> tuple[date, int] | None:
     return None
 
 
-def _sort_key(event: TimelineEvent) -> tuple[date, int]:
-    """Chronological key of a dated event: its period's first day, coarser periods first."""
+def _sort_key(event: TimelineEvent) -> tuple[date, int, int]:
+    """Chronological key: the period's first day, coarser periods first, then early/mid/late parts."""
     start = period_start(event.date) if event.date else None
-    return start if start is not None else (date.max, 9)
+    if start is None:
+        return date.max, 9, 9
+    return start[0], start[1], _MODIFIER_RANK.get(event.modifier, 0)
 
 
 def _event_text(paragraph: str, start: int, end: int) -> str:
@@ -94,7 +97,7 @@ def _build(article: Article, published: date | None, quotes: Sequence[Quote]) ->
     for paragraph in article.paragraphs:
         offsets.append(position)
         position += len(paragraph.text) + 1
-    dated: list[tuple[tuple[date, int], int, TimelineEvent]] = []
+    dated: list[tuple[tuple[date, int, int], int, TimelineEvent]] = []
     undated: list[tuple[float, int, TimelineEvent]] = []
     for order, expr in enumerate(find_expressions(text, pub)):
         index = _paragraph_index(offsets, expr.start)
@@ -142,7 +145,7 @@ def merge_timelines(timelines: Sequence[Timeline]) -> Timeline:
     date is unknown cannot be compared across articles, so they follow, grouped by article, in order.
     """
     articles: list[ArticleDates] = []
-    dated: list[tuple[tuple[date, int], int, int, TimelineEvent]] = []
+    dated: list[tuple[tuple[date, int, int], int, int, TimelineEvent]] = []
     undated: list[TimelineEvent] = []
     for t_index, timeline in enumerate(timelines):
         articles.extend(timeline.articles)
