@@ -46,6 +46,16 @@ _PEOPLE_NOUNS = frozenset(
     neighbor neighbour colleague staffer insider observer analyst lawmaker aide
     """.split()
 )
+_SUFFIXES = (
+    ("ied", "y"),
+    ("ies", "y"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ed", ""),
+    ("ed", "e"),
+    ("d", ""),
+    ("s", ""),
+)
 _ISSUING_VERBS = frozenset({"issue", "release", "publish", "send", "post", "put", "circulate", "file"})
 _DASH_BYLINE = re.compile(r"\s*[―—–]\s*")
 _TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’\- ]{1,40}):\s+")  # "PENCE: Well, look, …"
@@ -75,6 +85,7 @@ class _Candidate:
     group: int | None = None  # pieces of one quote running over several paragraphs
     needs_context: bool = False  # no cue of its own: continues the speaker in context
     label: str | None = None  # a transcript's speaker label
+    foreign_cue: bool = False  # the cue lies in the paragraph before ("He said:")
 
 
 @dataclass(slots=True)
@@ -173,11 +184,23 @@ def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
     return [t for t in doc if t.idx >= start and t.idx + len(t.text) <= end]
 
 
+def _lemma(tok: Token) -> str:
+    """The verb lemma, repaired from the inflected form when the lemmatizer missed ("rated" → "rat")."""
+    lemma = tok.lemma_.lower()
+    if lemma in CUE_VERBS:
+        return lemma
+    word = tok.lower_
+    for cut, add in _SUFFIXES:
+        if word.endswith(cut) and len(word) > len(cut) + 1 and (base := word[: -len(cut)] + add) in CUE_VERBS:
+            return base
+    return lemma
+
+
 def _is_cue(tok: Token) -> bool:
     """A speech verb (or "according to") that can attribute a quote."""
     if tok.lower_ == "according":
         return True
-    return tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() in CUE_VERBS
+    return tok.pos_ in {"VERB", "AUX"} and _lemma(tok) in CUE_VERBS
 
 
 def _name_like(doc: Doc, span: MarkSpan, tokens: Sequence[Token]) -> bool:
@@ -221,9 +244,9 @@ def _chain_cue(tokens: Sequence[Token], ranges: Sequence[tuple[int, int]]) -> To
             if head.i == root.i:
                 break
             if not _in_quotes(head, ranges) and _is_cue(head):
-                clause_only = head.lemma_.lower() in CLAUSE_ONLY_VERBS
+                clause_only = _lemma(head) in CLAUSE_ONLY_VERBS
                 if not clause_only or child.dep_ in {"ccomp", "parataxis", "dep"}:
-                    if head.lemma_.lower() in _COGNITIVE:
+                    if _lemma(head) in _COGNITIVE:
                         # "Obama said Americans believe “…”": the words are the reporter's speaker's.
                         outer = _outer_speech(head, ranges)
                         return outer or head
@@ -240,7 +263,7 @@ def _outer_speech(verb: Token, ranges: Sequence[tuple[int, int]]) -> Token | Non
     for _ in range(_MAX_CHAIN):
         if head.i == verb.i or (head.i == head.head.i and not _is_cue(head)):
             return None
-        if head.lemma_.lower() in INDIRECT_VERBS and head.pos_ == "VERB" and not _in_quotes(head, ranges):
+        if _lemma(head) in INDIRECT_VERBS and head.pos_ == "VERB" and not _in_quotes(head, ranges):
             return head
         if head.head.i == head.i:
             return None
@@ -312,6 +335,7 @@ def _marked_candidates(
             cue = _document_or_dash(post_tokens, post)
         if cue is None and kind == "direct":
             cue = _colon_intro(doc, first_sent, index, paragraphs, docs, ranges)
+            cand.foreign_cue = cue is not None and cue.doc is not doc
         cand.cue = cue
         cand.needs_context = cue is None
         if cue is None and kind == "partial":
@@ -373,7 +397,7 @@ def _indirect_candidates(doc: Doc, spans: Sequence[MarkSpan]) -> list[_Candidate
                 cand.cue = tok
                 out.append(cand)
             continue
-        if tok.pos_ != "VERB" or tok.lemma_.lower() not in INDIRECT_VERBS:
+        if tok.pos_ != "VERB" or _lemma(tok) not in INDIRECT_VERBS:
             continue
         if any(c.dep_ == "neg" for c in tok.children):
             continue
@@ -429,8 +453,10 @@ def _attribute(
             else _Who(cand.label, False, "person", cand.label)
         )
     elif cand.cue is not None:
-        who = _from_cue(cand.cue, number, registry, state, ranges)
-        if who is None and not _subject_of(cand.cue, ranges):
+        cue_ranges = () if cand.foreign_cue else ranges
+        cue_number = number - 1 if cand.foreign_cue else number
+        who = _from_cue(cand.cue, cue_number, registry, state, cue_ranges)
+        if who is None and not _subject_of(cand.cue, cue_ranges):
             # A subjectless speech verb (". expressed hope that …") continues the speaker in context.
             who = _context(state, number)
     elif cand.needs_context:

@@ -19,7 +19,8 @@ CUE_VERBS = INDIRECT_VERBS | frozenset(
     praise condemn welcome demand pledge repeat quote cite read tout decry denounce dismiss question
     wonder signal threaten refer characterize characterise term plead laugh whisper muse opine describe
     accuse chant sing post rate rule lambast mock attack tell recommend vow promise insist declare
-    encourage reject object applaud hail thank laud scold rail defend accept demand seek
+    encourage reject object applaud hail thank laud scold rail defend accept demand seek liken compare
+    exhort implore
     """.split()
 )
 
