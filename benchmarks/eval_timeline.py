@@ -48,6 +48,20 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _granularity(value: str) -> str:
+    """``year``, ``month``, ``week`` or ``day`` of an in-scope ISO value."""
+    return "week" if "W" in value else {4: "year", 7: "month", 10: "day"}.get(len(value), "other")
+
+
+def _miss_kind(gold: str, ours: list[str | None]) -> str:
+    """Why a gold expression was missed: not found, another precision, or another value."""
+    if not ours:
+        return "not found"
+    if any(v is not None and _granularity(v) != _granularity(gold) for v in ours):
+        return "other precision"
+    return "other value"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation and print the numbers; exit 0 when the data is absent."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -63,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     gold_total = gold_found = 0
     ours_scoped = ours_right = ours_unmatched = ours_out_of_scope = 0
     missed: list[str] = []
+    miss_kinds: Counter[str] = Counter()
     wrong: list[str] = []
     spurious: list[str] = []
     started = time.perf_counter()
@@ -82,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                 gold_found += 1
             else:
                 got = [(x.text, x.value) for x in ours if _overlaps((x.start, x.end), (s, e))]
+                miss_kinds[_miss_kind(value, [v for _, v in got])] += 1
                 context = text[max(0, s - 50) : e + 30].replace("\n", " ")
                 missed.append(f"{row['dct'][:10]} gold={value} {text[s:e]!r} ours={got} | {context}")
         for x in ours:
@@ -111,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"strict precision: {strict:.3f}  ({ours_right}/{ours_scoped + ours_unmatched}; "
           f"{ours_unmatched} of ours overlap no gold timex)")  # fmt: skip
     print(f"left out: {ours_out_of_scope} of ours overlap only out-of-scope gold timexes")
+    print(f"missed gold, by kind: {dict(miss_kinds.most_common())}")
     print(f"speed: {len(rows) / elapsed:.0f} articles/s ({elapsed:.2f} s for find_expressions)")
     if args.infer:
         outcome: Counter[str] = Counter()
