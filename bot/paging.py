@@ -10,6 +10,7 @@ import discord
 
 log = logging.getLogger(__name__)
 
+# Well inside the 15 minutes an interaction token lives, so the timeout can still edit the message.
 PAGE_TIMEOUT_S = 300.0
 NOT_YOURS = "Only the person who ran the command can turn these pages."
 APOLOGY = "Sorry, something went wrong turning the page."

@@ -288,3 +288,23 @@ async def test_slash_commands_work_in_dms(fake, newsdesk):
     async with running_bot(fake, newsdesk):
         interaction = await fake.command("ask", question="when will they start building?", dm=True)
         assert "start building in May" in (await followup(fake, interaction)).text()
+
+
+async def test_timeline_speakers_and_quotes_from_the_real_facade(fake, newsdesk):
+    async with running_bot(fake, newsdesk):
+        timeline = (await followup(fake, await fake.command("timeline"))).embeds[0]
+        dates = [f["name"].split(" · ")[0] for f in timeline["fields"]]
+        assert dates == sorted(dates) and "2024-05" in dates
+        assert "published 2024-03-04" in timeline["description"]
+        speakers = (await followup(fake, await fake.command("speakers"))).embeds[0]
+        assert "**Tom Becker**, project engineer: 2 quotes" in speakers["description"]
+        quotes = (await followup(fake, await fake.command("quotes", speaker="Tom Becker"))).embeds[0]
+        assert quotes["title"] == "Quotes by Tom Becker"
+        assert "“We will start building in May”" in [f["value"] for f in quotes["fields"]]
+
+
+async def test_an_unknown_speaker_is_told_who_is_quoted(fake, newsdesk):
+    async with running_bot(fake, newsdesk):
+        sent = await followup(fake, await fake.command("quotes", speaker="Nobody Atall"))
+    assert sent.flags & EPHEMERAL
+    assert "No speaker matches “Nobody Atall”" in sent.content and "Tom Becker" in sent.content

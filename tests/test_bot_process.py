@@ -41,8 +41,9 @@ async def test_the_bot_process_loads_the_model_answers_and_stops_cleanly(tmp_pat
             await fake.wait_until(lambda: fake.connected and fake.guild_commands, timeout=180)
             # The model and index were loaded before connecting, so the answer comes at once.
             interaction = await fake.command("ask", question="What did Putin say about military cooperation?")
-            sent = await fake.wait_until(lambda: fake.sent_for(interaction["token"], "followup"), timeout=10)
-            assert fake.sent_for(interaction["token"], "callback")[0].payload["type"] == DEFERRED_CHANNEL_MESSAGE
+            token = interaction["token"]
+            sent = await fake.wait_until(lambda: fake.sent_for(token, "followup"), timeout=10)
+            assert fake.sent_for(token, "callback")[0].payload["type"] == DEFERRED_CHANNEL_MESSAGE
             assert "Putin" in sent[0].text()
             assert sent[0].payload["allowed_mentions"] == {"parse": []}
             process.send_signal(signal.SIGINT)

@@ -32,7 +32,9 @@ class AdminCog(commands.Cog):
         """Sync the slash commands globally (``@bot sync``) or to this server only (``@bot sync here``)."""
         if scope == "here":
             if ctx.guild is None:
-                await ctx.reply("`sync here` only works in a server.", mention_author=False)
+                await ctx.reply(
+                    "`sync here` only works in a server.", mention_author=False, allowed_mentions=NO_MENTIONS
+                )
                 return
             self.bot.tree.copy_global_to(guild=ctx.guild)
             synced = await self.bot.tree.sync(guild=ctx.guild)

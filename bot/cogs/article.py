@@ -250,7 +250,9 @@ class ArticleCog(commands.Cog):
             return
         try:
             async with message.channel.typing():
-                answer = await asyncio.to_thread(self.newsdesk.ask, question[:QUESTION_MAX])
+                answer = await asyncio.to_thread(
+                    self.newsdesk.ask, question
+                )  # too long: QuestionError says so
         except NewsdeskError as error:
             await message.reply(user_message(error), mention_author=False, allowed_mentions=NO_MENTIONS)
             return
