@@ -392,11 +392,11 @@ def _weekday(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     elif rel in ("later",):
         direction = "on_or_after"
     elif rel == "this":
-        direction = "on_or_after" if ctx.tense() == "future" else "week"
+        direction = "on_or_after" if ctx.tense() in ("future", "present") else "week"
     elif m.group().endswith(("'s", "\u2019s")):
         direction = "on_or_before"  # "Wednesday's ruling" names a day already seen
     else:
-        direction = "on_or_after" if ctx.tense() == "future" else "on_or_before"
+        direction = "on_or_after" if ctx.tense() in ("future", "present") else "on_or_before"
     mod = _modifier(rel) if rel in ("early", "late") else None
     if ctx.published is None:
         offset = {"before": -5.0, "after": 5.0, "on_or_before": -2.0, "on_or_after": 2.0, "week": 0.0}

@@ -46,7 +46,11 @@ def _weekday_mentions(text: str) -> list[_Mention]:
         tense = guess_tense(text, m.start(), m.end())
         mentions.append(
             _Mention(
-                m.start("weekday"), m.end(), WEEKDAYS[m["weekday"].lower()], tense != "future", bool(m["rel"])
+                m.start("weekday"),
+                m.end(),
+                WEEKDAYS[m["weekday"].lower()],
+                tense not in ("future", "present"),
+                bool(m["rel"]),
             )
         )
     return mentions
@@ -85,7 +89,7 @@ def _infer(text: str, today: date) -> date | None:
     bare = [w for w in mentions if all(_distance(text, w, d.start(), d.end()) > 0 for d in dates)]
     anchors: list[tuple[int, date]] = []  # (distance between weekday and date, the dated day)
     for m in dates:
-        if guess_tense(text, m.start(), m.end()) == "future":
+        if guess_tense(text, m.start(), m.end()) in ("future", "present"):
             continue
         near = min(mentions, key=lambda w: _distance(text, w, m.start(), m.end()))
         distance = _distance(text, near, m.start(), m.end())

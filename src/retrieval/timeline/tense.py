@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Tense = Literal["past", "future"]
+Tense = Literal["past", "present", "future"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|[;:\u201c\u201d\"()\[\]]")
 # Clause words that stop the backward or forward scan.
@@ -142,8 +142,10 @@ def _classify(word: str, prev: str | None, nxt: str | None) -> Tense | None:
         return "future"  # present passive: ``the case is heard in May``
     if word in _PAST:
         return "past"
+    if word in _PRESENT_AUX:
+        return "present"  # "is", "are": scheduled next to a weekday, but says nothing about a month
     if word in _PRESENT:
-        return "future"
+        return "future"  # a scheduling verb in the present: "ends on Wednesday", "expires Jan. 2"
     if participle:
         if nxt is None or nxt in _VERB_FOLLOWERS or not nxt.islower():
             return "past"
@@ -157,7 +159,7 @@ def _low(word: str) -> str:
 
 
 def guess_tense(text: str, start: int, end: int) -> Tense | None:
-    """Guess whether the clause around ``text[start:end]`` speaks of the past or of the future."""
+    """Guess whether the clause around ``text[start:end]`` speaks of the past, the present or the future."""
     left = _sentence_start(text, start)
     right = _sentence_end(text, end)
     before = [_low(m.group()) for m in _WORD.finditer(text, left, start)]
@@ -197,7 +199,10 @@ def guess_tense(text: str, start: int, end: int) -> Tense | None:
 _ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
      "nov", "dec", "gen", "gov", "sen", "rep", "lt", "col", "sgt", "capt", "inc", "corp", "co", "ltd",
-     "jr", "sr", "no", "vs", "u", "s", "a", "p", "m", "mt", "ft", "prof", "rev", "adm", "cmdr"}
+     "jr", "sr", "no", "vs", "u", "s", "a", "p", "m", "mt", "ft", "prof", "rev", "adm", "cmdr", "ala",
+     "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky", "la", "md",
+     "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "tex", "va",
+     "vt", "wash", "wis", "wyo", "n", "y", "d", "c"}
 )  # fmt: skip
 
 
