@@ -18,11 +18,12 @@ Matching rules (stated here so the numbers can be judged):
 * Precision: matched predictions / predictions. Recall: gold attributions matched by at least one
   prediction / gold attributions. A gold quote split into pieces (one per paragraph) counts once.
 * Speaker accuracy, over matched gold attributions whose source is a name: the gold source text is cut
-  at the first comma or parenthesis; it is a name when its last word is capitalised and not a pronoun
-  or article ("Trump", "Rep. Stephen Lynch", "The New York Times"; not "he", "the campaign",
-  "a source"). The prediction with the largest overlap is correct when that last word (the surname or
-  head, possessive dropped) is one of the words of the predicted speaker name. Unresolved speakers are
-  scored like any other prediction.
+  at the first comma, parenthesis or "who"; it is a name when its last word is capitalised and not a
+  pronoun or article ("Trump", "Rep. Stephen Lynch", "The New York Times"; not "he", "the campaign",
+  "a source"). Around "of", the first part ending in a non-title word is used ("Mr. Morgan of the
+  Sierra Club" → Morgan, "Secretary of State John F. Kerry" → Kerry). The prediction with the largest
+  overlap is correct when that word (the surname or head, possessive dropped) is one of the words of
+  the predicted speaker name. Unresolved speakers are scored like any other prediction.
 * Also reported, for information only: the same matching for indirect predictions against gold
   attributions without quotation marks.
 """
@@ -43,6 +44,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from retrieval.article import load_article  # noqa: E402
 from retrieval.models import Article, Paragraph, Quote  # noqa: E402
 from retrieval.quotes import EXTRACTOR_VERSION, extract_quotes  # noqa: E402
+from retrieval.quotes.lexicon import TITLES  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "polnear-dev.jsonl"
 BUNDLED = ROOT / "src" / "retrieval" / "data" / "000_58fe8462cd8d2dcd.txt"
@@ -106,14 +108,19 @@ def gold_head(source: str | None) -> str | None:
     """The surname/head word of a gold source that is a name, else None."""
     if not source:
         return None
-    cut = re.split(r",|\(|\s—|\s–|\sof\s|\swho\s", source, maxsplit=1)[0].strip()
-    words = [w for w in re.split(r"\s+", cut) if w]
-    if not words:
-        return None
-    last = re.sub(r"(’s|'s|’|')$", "", words[-1]).strip(".,;:")
-    if not last or not last[0].isupper() or last.lower() in NOT_NAMES:
-        return None
-    return last.lower()
+    cut = re.split(r",|\(|\s—|\s–|\swho\s", source, maxsplit=1)[0].strip()
+    # "Secretary of State John F. Kerry", "Mr. Morgan of the Sierra Club": the first part of the
+    # phrase around "of" that ends in a capitalised word which is not a title.
+    for part in re.split(r"\sof\s", cut):
+        words = [w for w in part.split() if w]
+        if not words:
+            continue
+        last = re.sub(r"(’s|'s|’|')$", "", words[-1]).strip(".,;:")
+        if not last or not last[0].isupper() or last.lower() in NOT_NAMES:
+            return None
+        if last.lower().rstrip(".") not in TITLES:
+            return last.lower()
+    return None
 
 
 def name_words(name: str) -> set[str]:

@@ -277,3 +277,54 @@ def test_unclosed_quote_does_not_swallow_the_next_paragraph():
     text = "“This quote is never closed, the official said.\nThe weather was fine and the market opened."
     result = extract(text)
     assert all(q.paragraph == 1 for q in result.quotes)
+
+
+def test_dash_byline_names_the_speaker():
+    text = "“The debate changed my mind about the race.” ― Jane Rivera\n“I am still undecided.” ― Tom Okafor"
+    quotes = extract(text).quotes
+    assert [(q.paragraph, q.speaker) for q in quotes] == [(1, "Jane Rivera"), (2, "Tom Okafor")]
+
+
+def test_transcript_label_speaks_and_is_not_part_of_the_quote():
+    text = 'Mike Pence joined the show on Sunday.\n"PENCE: Well, look, we are going to win this election.'
+    (quote,) = extract(text).quotes
+    assert quote.speaker == "Mike Pence"
+    assert quote.text.startswith("Well, look")
+
+
+def test_speaker_in_the_paragraph_before_a_colon():
+    text = "Senator Ruth Adler said:\n“We have to pass this bill before the summer recess.”"
+    (quote,) = extract(text).quotes
+    assert (quote.paragraph, quote.speaker, quote.kind) == (2, "Ruth Adler", "direct")
+
+
+def test_a_thing_that_cannot_speak_gives_way_to_the_reporting_speaker():
+    text = "City attorney Brad Holm said in the letter that the advertisement “wrongfully” suggests support."
+    (quote,) = [q for q in extract(text).quotes if q.kind == "partial"]
+    assert quote.speaker == "Brad Holm"
+
+
+def test_statement_issued_by_an_organisation_speaks_for_it():
+    text = "The Security Council issued a statement calling the test “a clear violation” of its resolutions."
+    (quote,) = extract(text).quotes
+    assert quote.speaker == "Security Council"
+    assert quote.speaker_resolved
+
+
+def test_inflected_speech_verbs_are_recognised():
+    (quote,) = extract("The fact-checking site rated the claim as “mostly false” on Monday.").quotes
+    assert quote.kind == "partial" and quote.text == "mostly false"
+
+
+def test_pronoun_in_a_reported_clause_is_the_reporting_speaker():
+    text = "Loretta Lynch said she recalled thinking, “This is what people have talked about for years.”"
+    (quote,) = [q for q in extract(text).quotes if q.kind != "indirect"]
+    assert quote.speaker == "Loretta Lynch"
+
+
+def test_quote_continues_the_previous_speaker():
+    text = "“We will appeal the ruling,” said Dana Whitfield, the company’s lawyer.\n“This is not over.”"
+    quotes = extract(text).quotes
+    assert [(q.paragraph, q.speaker) for q in quotes] == [(1, "Dana Whitfield"), (2, "Dana Whitfield")]
+    (speaker,) = extract(text).speakers
+    assert speaker.quotes == 2 and speaker.first_paragraph == 1

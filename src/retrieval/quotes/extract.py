@@ -70,7 +70,6 @@ class _Who:
     kind: SpeakerKind
     surface: str
     entity: Entity | None = None
-    role: str | None = None
 
 
 @dataclass(slots=True)
@@ -81,11 +80,10 @@ class _Candidate:
     start: int
     end: int
     cue: Token | None = None  # the speech verb, "according", or a document noun
-    subject: Token | None = None
     group: int | None = None  # pieces of one quote running over several paragraphs
     needs_context: bool = False  # no cue of its own: continues the speaker in context
     label: str | None = None  # a transcript's speaker label
-    foreign_cue: bool = False  # the cue lies in the paragraph before ("He said:")
+    cue_paragraph: int | None = None  # set when the cue lies in the paragraph before ("He said:")
 
 
 @dataclass(slots=True)
@@ -272,7 +270,7 @@ def _outer_speech(verb: Token, ranges: Sequence[tuple[int, int]]) -> Token | Non
 
 
 def _marked_candidates(
-    doc: Doc, spans: Sequence[MarkSpan], index: int, paragraphs: Sequence[object], docs: Sequence[Doc]
+    doc: Doc, spans: Sequence[MarkSpan], index: int, paragraphs: Sequence[Paragraph], docs: Sequence[Doc]
 ) -> list[_Candidate]:
     """Quotes in quotation marks, each with its cue where the sentence holds one."""
     ranges = _quote_positions(spans)
@@ -335,7 +333,8 @@ def _marked_candidates(
             cue = _document_or_dash(post_tokens, post)
         if cue is None and kind == "direct":
             cue = _colon_intro(doc, first_sent, index, paragraphs, docs, ranges)
-            cand.foreign_cue = cue is not None and cue.doc is not doc
+            if cue is not None and cue.doc is not doc:
+                cand.cue_paragraph = paragraphs[index - 1].number
         cand.cue = cue
         cand.needs_context = cue is None
         if cue is None and kind == "partial":
@@ -357,7 +356,7 @@ def _colon_intro(
     doc: Doc,
     sent: Span,
     index: int,
-    paragraphs: Sequence[object],
+    paragraphs: Sequence[Paragraph],
     docs: Sequence[Doc],
     ranges: Sequence[tuple[int, int]],
 ) -> Token | None:
@@ -453,8 +452,9 @@ def _attribute(
             else _Who(cand.label, False, "person", cand.label)
         )
     elif cand.cue is not None:
-        cue_ranges = () if cand.foreign_cue else ranges
-        cue_number = number - 1 if cand.foreign_cue else number
+        # A cue in the paragraph before is not inside this paragraph's quotes.
+        cue_ranges = () if cand.cue_paragraph is not None else ranges
+        cue_number = cand.cue_paragraph if cand.cue_paragraph is not None else number
         who = _from_cue(cand.cue, cue_number, registry, state, cue_ranges)
         if who is None and not _subject_of(cand.cue, cue_ranges):
             # A subjectless speech verb (". expressed hope that …") continues the speaker in context.
@@ -729,7 +729,7 @@ def _speakers(
     for quote, who in quotes:
         entity = who.entity or registry.entities.get(who.name)
         if who.name not in tallies:
-            role = entity.roles[0] if entity is not None and entity.roles else who.role
+            role = entity.roles[0] if entity is not None and entity.roles else None
             tallies[who.name] = _Tally(role=role, kind=who.kind, first=quote.paragraph)
         tally = tallies[who.name]
         tally.quotes += 1
