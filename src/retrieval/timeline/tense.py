@@ -98,8 +98,8 @@ _VERB_FOLLOWERS = frozenset(
 )  # fmt: skip
 # Base forms that announce a scheduled event when a subject precedes them ("the leaders meet Monday").
 _BASE_PRESENT = frozenset(
-    {"meet", "begin", "start", "end", "return", "travel", "visit", "resume", "leave", "arrive", "open",
-     "vote", "convene", "reconvene", "hold", "face", "launch", "gather", "fly", "head", "testify", "decide"}
+    {"meet", "begin", "travel", "visit", "resume", "leave", "arrive", "convene", "reconvene", "gather",
+     "testify", "decide"}
 )  # fmt: skip
 _NOT_SUBJECT = frozenset(
     {"the", "a", "an", "of", "at", "in", "on", "by", "for", "to", "from", "with", "its", "his", "her",
@@ -193,6 +193,19 @@ def guess_tense(text: str, start: int, end: int) -> Tense | None:
         tense = _classify(word, prev, nxt)
         if tense is not None:
             return tense
+    # Nothing in the clause: the first tensed word further on in the sentence is the best remaining clue.
+    for i in range(_MAX_WORDS, len(after)):
+        prev, nxt = after[i - 1], after[i + 1] if i + 1 < len(after) else None
+        if after[i] not in _BE and after[i] not in _STOP:
+            tense = _classify(after[i], prev, nxt)
+            if tense is not None:
+                return tense
+    for i in range(len(before) - _MAX_WORDS - 1, -1, -1):
+        prev, nxt = before[i - 1] if i > 0 else None, before[i + 1]
+        if before[i] not in _BE and before[i] not in _STOP:
+            tense = _classify(before[i], prev, nxt)
+            if tense is not None:
+                return tense
     return None
 
 
