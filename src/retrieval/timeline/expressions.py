@@ -472,7 +472,7 @@ def _year_earlier(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
 
 def _named_year(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     """``the current fiscal year``, ``the full year``, ``the end of the year``, ``by year-end``."""
-    mod = "late" if m["yend"] else _modifier(m["mod"])
+    mod = "late" if m["yend"] or m["yend2"] else _modifier(m["mod"])
     if ctx.published is None:
         return _expr(m, None, "year", modifier=mod, relative=True, offset=0.0)
     return _expr(m, f"{ctx.published.year:04d}", "year", modifier=mod, relative=True)
@@ -649,7 +649,9 @@ _RULES: tuple[_Rule, ...] = (
             rf"\b(?:[Tt]he\s+(?:current|full|whole|entire)\s+(?:fiscal\s+|calendar\s+)?year\b(?!-)"
             rf"|[Tt]he\s+fiscal\s+year\b(?!\s+(?:that\s+)?end)"
             rf"|(?P<mod>(?:[Tt]he\s+)?(?:end|middle|beginning|start|close)\s+of)\s+(?:the|this)\s+year\b"
-            rf"|(?<=\bby\s)(?P<yend>year[-\s]end\b|year{_APOS}s\s+end\b))"
+            rf"|\b(?:earlier|later|Earlier|Later)\s+in\s+the\s+year\b"
+            rf"|(?<=\bby\s)(?P<yend>year[-\s]end\b|year{_APOS}s\s+end\b)"
+            rf"|(?<=\baround\s)(?P<yend2>year[-\s]end\b))"
         ),
         _named_year,
     ),
