@@ -41,6 +41,8 @@ class NewsdeskBot(commands.Bot):
         sync_global: bool = False,
         guild_ready_timeout: float = 2.0,
     ) -> None:
+        # The bot has no voice features: don't warn at every start that voice libraries are missing.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             # Only the owner's "@bot sync" is a prefix command (cogs/admin.py); on_message handles questions.
             command_prefix=commands.when_mentioned,

@@ -175,7 +175,7 @@ async def test_a_mention_question_is_answered_as_a_reply(cog, desk):
     assert kwargs["mention_author"] is False and kwargs["allowed_mentions"].to_dict() == {"parse": []}
 
 
-async def test_mention_questions_share_the_ask_cooldown(cog, desk):
+async def test_mention_questions_have_a_cooldown_too(cog, desk):
     message = mock_message()
     for _ in range(ASK_RATE + 1):
         await cog.on_question(message, "again?")

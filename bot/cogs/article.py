@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Per user: ASK_RATE questions per ASK_PER seconds, for /ask and for mentions alike.
+# Per user: ASK_RATE questions per ASK_PER seconds; /ask and mentions/DMs are counted separately.
 ASK_RATE = 3
 ASK_PER = 30.0
 QUESTION_MAX = 1000
