@@ -167,6 +167,15 @@ def _modifier(raw: str | None) -> str | None:
     return None
 
 
+_GRANULARITY: dict[str, Granularity] = {"year": "year", "month": "month", "week": "week", "day": "day"}
+
+
+def _leading_int(raw: str) -> int:
+    """The number a day token starts with: ``16th`` -> 16."""
+    digits = re.match(r"\d+", raw)
+    return int(digits.group()) if digits else 0
+
+
 def _month_number(raw: str) -> int:
     """The month number of a month name or abbreviation."""
     return MONTHS[raw.rstrip(".").lower()]
@@ -247,7 +256,7 @@ def _closest_year(month: int, day: int, published: date, tense: Tense | None) ->
 def _full_date(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     """``April 16``, ``Sunday, April 16, 2023``, ``16 April 2023``, ``Oct. 13``."""
     month = _month_number(m["month"])
-    day = int(re.match(r"\d+", m["day"]).group())  # type: ignore[union-attr]
+    day = _leading_int(m["day"])
     weekday = WEEKDAYS[m["weekday"].lower()] if m["weekday"] else None
     if m["year"]:
         found = safe_date(int(m["year"]), month, day)
@@ -260,7 +269,8 @@ def _full_date(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
         matching = [d for y in range(ctx.published.year - 3, ctx.published.year + 4)
                     if (d := safe_date(y, month, day)) is not None and d.weekday() == weekday]  # fmt: skip
         if matching:
-            best = min(matching, key=lambda d: abs((d - ctx.published).days))  # type: ignore[operator]
+            pub = ctx.published
+            best = min(matching, key=lambda d: abs((d - pub).days))
             return _expr(m, iso_day(best), "day", relative=True)
     found = _closest_year(month, day, ctx.published, ctx.tense())
     return _expr(m, iso_day(found), "day", relative=True) if found else None
@@ -426,7 +436,7 @@ def _relative_unit(m: re.Match[str], ctx: _Context) -> TemporalExpression | None
     unit = m["unit"].lower()
     shift = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[rel]
     mod = _modifier(m["mod"])
-    gran: Granularity = unit  # type: ignore[assignment]
+    gran = _GRANULARITY[unit]
     if ctx.published is None:
         return _expr(m, None, gran, modifier=mod, relative=True, offset=shift * _UNIT_DAYS[unit])
     pub = ctx.published
@@ -445,7 +455,7 @@ def _ago(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     if count is None or count > 3000:
         return None
     unit = m["unit"].lower()
-    gran: Granularity = unit  # type: ignore[assignment]
+    gran = _GRANULARITY[unit]
     if ctx.published is None:
         return _expr(m, None, gran, relative=True, offset=-count * _UNIT_DAYS[unit])
     pub = ctx.published
@@ -489,7 +499,7 @@ def _named_month(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
 def _anaphor(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     """``that year``, ``the following month``, ``earlier that day``: resolved later against the text."""
     unit = m["aunit"].lower()
-    gran: Granularity = unit  # type: ignore[assignment]
+    gran = _GRANULARITY[unit]
     # Value None for now; ``_resolve_anaphora`` fills it from the latest preceding date.
     return TemporalExpression(m.start(), m.end(), m.group(), None, gran, relative=True, offset_days=None)
 
@@ -522,7 +532,7 @@ def _holiday(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
 def _week_of(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     """``the week of March 6``."""
     month = _month_number(m["month"])
-    day = int(re.match(r"\d+", m["day"]).group())  # type: ignore[union-attr]
+    day = _leading_int(m["day"])
     if m["year"]:
         found = safe_date(int(m["year"]), month, day)
     elif ctx.published is None:
@@ -543,7 +553,6 @@ def _era(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     return _expr(m, f"{year:04d}", "year")
 
 
-_P = r"(?:(?P<prep>\b(?:on|in|In|On))\s+)?"
 _RULES: tuple[_Rule, ...] = (
     _Rule(
         "full_date",
