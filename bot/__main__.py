@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 from pydantic import ValidationError
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXIT_CONFIG = 2  # missing/malformed settings, rejected token, unusable articles
+EXIT_UNREACHABLE = 1  # Discord (or the configured API base URL) could not be reached
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,6 +58,11 @@ async def serve(bot: discord.Client, token: str) -> int:
         except discord.PrivilegedIntentsRequired as error:
             print(f"newsdesk-bot: {error}", file=sys.stderr)
             return EXIT_CONFIG
+        except aiohttp.ClientConnectionError as error:
+            print(
+                f"newsdesk-bot: cannot reach Discord at {discord.http.Route.BASE}: {error}", file=sys.stderr
+            )
+            return EXIT_UNREACHABLE
     return 0
 
 

@@ -13,7 +13,7 @@ from unittest.mock import MagicMock
 import discord
 import pytest
 
-from bot.__main__ import EXIT_CONFIG, serve
+from bot.__main__ import EXIT_CONFIG, EXIT_UNREACHABLE, serve
 from bot.client import NewsdeskBot
 from bot.cogs.article import ASK_RATE
 from retrieval.errors import FeatureUnavailable
@@ -308,3 +308,11 @@ async def test_an_unknown_speaker_is_told_who_is_quoted(fake, newsdesk):
         sent = await followup(fake, await fake.command("quotes", speaker="Nobody Atall"))
     assert sent.flags & EPHEMERAL
     assert "No speaker matches “Nobody Atall”" in sent.content and "Tom Becker" in sent.content
+
+
+async def test_an_unreachable_discord_gives_one_line_and_exit_1(newsdesk, capsys):
+    async with DiscordFake() as gone:
+        settings = bot_settings(gone)
+    bot = NewsdeskBot(settings, newsdesk)  # the fake is closed: nothing listens on its port
+    assert await serve(bot, settings.discord_token.get_secret_value()) == EXIT_UNREACHABLE
+    assert "cannot reach Discord at http://127.0.0.1:" in capsys.readouterr().err
