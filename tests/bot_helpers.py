@@ -97,11 +97,16 @@ def bot_settings(fake: DiscordFake, **overrides: object) -> BotSettings:
 
 @asynccontextmanager
 async def running_bot(
-    fake: DiscordFake, newsdesk: Newsdesk, *, token: str | None = None, **overrides: object
+    fake: DiscordFake,
+    newsdesk: Newsdesk,
+    *,
+    token: str | None = None,
+    bot_class: type[NewsdeskBot] = NewsdeskBot,
+    **overrides: object,
 ) -> AsyncIterator[NewsdeskBot]:
     """Start the real bot against the fake; yield once it is ready; always close it and restore globals."""
     base, gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    bot = NewsdeskBot(bot_settings(fake, **overrides), newsdesk, guild_ready_timeout=0.05)
+    bot = bot_class(bot_settings(fake, **overrides), newsdesk, guild_ready_timeout=0.05)
     task = asyncio.create_task(bot.start(token or fake.token))
     try:
         ready = asyncio.create_task(bot.wait_until_ready())

@@ -12,6 +12,7 @@ from unittest.mock import MagicMock
 
 import discord
 import pytest
+from discord.ext import commands
 
 from bot.__main__ import EXIT_CONFIG, EXIT_UNREACHABLE, serve
 from bot.client import NewsdeskBot
@@ -316,3 +317,15 @@ async def test_an_unreachable_discord_gives_one_line_and_exit_1(newsdesk, capsys
     bot = NewsdeskBot(settings, newsdesk)  # the fake is closed: nothing listens on its port
     assert await serve(bot, settings.discord_token.get_secret_value()) == EXIT_UNREACHABLE
     assert "cannot reach Discord at http://127.0.0.1:" in capsys.readouterr().err
+
+
+class ShardedNewsdeskBot(NewsdeskBot, commands.AutoShardedBot):
+    """What README "Sharding" describes: the same bot on AutoShardedBot."""
+
+
+async def test_the_bot_also_runs_as_an_auto_sharded_bot(fake, newsdesk):
+    async with running_bot(fake, newsdesk, bot_class=ShardedNewsdeskBot) as bot:
+        assert bot.shard_count == 1 and fake.identify["shard"] == [0, 1]
+        assert any(r.path == "gateway/bot" for r in fake.requests)
+        sent = await followup(fake, await fake.command("ask", question="when will they start building?"))
+        assert "start building in May" in sent.text()
