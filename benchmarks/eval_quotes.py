@@ -201,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     marked, indirect = Score(), Score()
     errors: list[str] = []
+    indirect_errors: list[str] = []
     elapsed = 0.0
     for row in rows:
         article, offsets = build_article(row)
@@ -220,7 +221,11 @@ def main(argv: list[str] | None = None) -> int:
             row["text"],
         )
         score(
-            [s for s in spans if s[1].kind == "indirect"], [g for g in gold if not g.marked], indirect, [], ""
+            [s for s in spans if s[1].kind == "indirect"],
+            [g for g in gold if not g.marked],
+            indirect,
+            indirect_errors,
+            row["text"],
         )
     print(f"extractor {EXTRACTOR_VERSION} on {args.data.name}: {len(rows)} articles")
     print(marked.line("quotes with quotation marks"))
@@ -234,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
             chosen = [e for e in errors if e.startswith(tag)][: args.errors]
             print(f"\n{tag} ({sum(e.startswith(tag) for e in errors)}):")
             print("\n".join(chosen))
+        chosen = [e for e in indirect_errors if e.startswith("SPK")][: args.errors]
+        print(f"\nindirect SPK ({len(chosen)} shown):")
+        print("\n".join(chosen))
     return 0
 
 

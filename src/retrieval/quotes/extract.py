@@ -34,6 +34,7 @@ EXTRACTOR_VERSION = "quotes-1"
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CLIMB_DEPS = frozenset({"conj", "xcomp", "advcl", "pcomp"})  # verbs that share their head's subject
 _NP_DROP = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis"})
+_NP_PREPS = frozenset({"of", "for", "at", "from"})
 _MAX_CHAIN = 12  # dependency hops from a quote to its cue verb; parses are shallow, this is generous
 _CONTEXT_PARAGRAPHS = 1  # an unattributed quote continues the speaker of this many paragraphs back
 _PRONOUN_PARAGRAPHS = 2
@@ -496,7 +497,7 @@ def _subject_of(verb: Token, ranges: Sequence[tuple[int, int]] = ()) -> Token | 
         if subject is not None:
             if subject.lower_ in {"who", "that", "which"}:
                 return _antecedent(subject, verb)
-            return subject
+            return _past_dateline(subject)
         if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"}:
             return verb.head  # "footage of Trump saying, …": the participle's noun speaks
         if verb.dep_ in {"compound", "amod", "nmod"} and verb.head.pos_ == "PROPN":
@@ -520,6 +521,14 @@ def _subject_of(verb: Token, ranges: Sequence[tuple[int, int]] = ()) -> Token | 
         else:
             return None
     return None
+
+
+def _past_dateline(subject: Token) -> Token:
+    """A dateline parsed as the subject ("WASHINGTON -- President Obama … said") yields to its apposition."""
+    nxt = subject.doc[subject.i + 1] if subject.i + 1 < len(subject.doc) else None
+    if subject.is_upper and nxt is not None and nxt.text in {"--", "—", "–", "―"}:
+        return next((c for c in subject.children if c.dep_ == "appos"), subject)
+    return subject
 
 
 def _antecedent(pronoun: Token, verb: Token) -> Token | None:
@@ -572,7 +581,8 @@ def _noun_phrase(head: Token) -> list[Token]:
     """The tokens of the noun phrase headed by ``head``, without appositions, clauses or conjuncts."""
     dropped: set[int] = set()
     for child in head.children:
-        if child.dep_ in _NP_DROP or (child.dep_ == "prep" and head.pos_ == "PROPN"):
+        keep_prep = head.pos_ != "PROPN" and child.lower_ in _NP_PREPS  # "spokesman for the ministry"
+        if child.dep_ in _NP_DROP or (child.dep_ == "prep" and not keep_prep):
             dropped.update(t.i for t in child.subtree)
     tokens = [t for t in head.subtree if t.i not in dropped]
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
@@ -603,6 +613,18 @@ def _resolve(head: Token, number: int, registry: Registry, state: _State) -> _Wh
         (e for t in tokens if t.pos_ == "PROPN" and (e := registry.entity_at(number, t.i))), None
     )
     lemma = head.lemma_.lower()
+    if head.pos_ == "NOUN":
+        # "the head of the investigation, Kenneth Piernick": the apposed name is the speaker.
+        named = next(
+            (
+                e
+                for t in head.subtree
+                if t.dep_ == "appos" and t.ent_type_ == "PERSON" and (e := registry.entity_at(number, t.i))
+            ),
+            None,
+        )
+        if named is not None:
+            return _Who(named.name, True, "person", surface, named)
     if head.pos_ == "NOUN" and lemma in DOCUMENT_NOUNS:
         return _document(head, tokens, surface, number, registry, state)
     if entity is not None and (head.pos_ == "PROPN" or registry.entity_at(number, head.i) is entity):
@@ -653,6 +675,8 @@ def _document(
                 issuer_token = next((c for c in agent.children if c.dep_ == "pobj"), None)
         elif child.dep_ == "compound" and child.pos_ == "PROPN":
             issuer_token = child
+        elif child.dep_ == "prep" and child.lower_ == "by":
+            issuer_token = next((c for c in child.children if c.dep_ == "pobj"), None)  # "a report by X"
         if issuer_token is not None:
             break
     if issuer_token is None and head.dep_ == "dobj" and head.head.lemma_.lower() in _ISSUING_VERBS:

@@ -79,7 +79,8 @@ ORG_NOUNS = frozenset(
 DOCUMENT_NOUNS = frozenset(
     """
     statement note report release communique communiqué letter memo memorandum document filing
-    announcement declaration notice bulletin email tweet post message transcript
+    announcement declaration notice bulletin email tweet post message transcript analysis study survey
+    poll audit complaint lawsuit
     """.split()
 )
 
