@@ -95,16 +95,29 @@ class NewsdeskBot(commands.Bot):
         self.dispatch("question", message, self.question_text(message))
 
     def is_addressed(self, message: discord.Message) -> bool:
-        """A DM, or a message that mentions the bot by user (not through @everyone or a role)."""
+        """A DM, or a message mentioning the bot or its own managed role (not just @everyone/@here)."""
         if isinstance(message.channel, discord.DMChannel):
             return True
         me = self.user
-        return me is not None and any(user.id == me.id for user in message.mentions)
+        if me is None:
+            return False
+        return any(user.id == me.id for user in message.mentions) or bool(self._own_roles(message))
+
+    def _own_roles(self, message: discord.Message) -> list[int]:
+        # Discord's mention picker often offers the bot's integration role instead of the bot itself.
+        me = self.user
+        return [
+            role.id
+            for role in message.role_mentions
+            if me is not None and role.tags is not None and role.tags.bot_id == me.id
+        ]
 
     def question_text(self, message: discord.Message) -> str:
-        """The message content without the bot's own mentions."""
+        """The message content without the bot's own mentions (user or managed role)."""
         me = self.user
         text = message.content
         if me is not None:
             text = re.sub(rf"<@!?{me.id}>", " ", text)
+        for role_id in self._own_roles(message):
+            text = text.replace(f"<@&{role_id}>", " ")
         return " ".join(text.split())

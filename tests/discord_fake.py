@@ -11,7 +11,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,6 +108,7 @@ class DiscordFake:
         self.guild_id = 1_000_000_000_000_000_003
         self.channel_id = 1_000_000_000_000_000_004
         self.user_id = 1_000_000_000_000_000_005  # the default user who types commands
+        self.bot_role_id = 1_000_000_000_000_000_006  # the bot's managed integration role
         self.bot_user = self.user(self.bot_id, "newsdesk", bot=True)
         self.requests: list[Request] = []
         self.sent: list[Sent] = []
@@ -250,6 +251,14 @@ class DiscordFake:
             "mentionable": False,
             "flags": 0,
         }
+        bot_role = {
+            **everyone,
+            "id": str(self.bot_role_id),
+            "name": "newsdesk",
+            "position": 1,
+            "managed": True,
+            "tags": {"bot_id": str(self.bot_id)},
+        }
         return {
             "id": str(self.guild_id),
             "name": "Fake Newsroom",
@@ -260,7 +269,7 @@ class DiscordFake:
             "large": False,
             "joined_at": _timestamp(),
             "features": [],
-            "roles": [everyone],
+            "roles": [everyone, bot_role],
             "emojis": [],
             "stickers": [],
             "channels": [self._channel()],
@@ -617,6 +626,7 @@ class DiscordFake:
         dm: bool = False,
         user_id: int | None = None,
         mention_everyone: bool = False,
+        role_mentions: Sequence[int] = (),
     ) -> dict[str, Any]:
         """Inject MESSAGE_CREATE from a user: in the guild channel (mentioning the bot) or as a DM."""
         user_id = user_id or self.user_id
@@ -632,7 +642,7 @@ class DiscordFake:
             "tts": False,
             "mention_everyone": mention_everyone,
             "mentions": mentions if not dm else [],
-            "mention_roles": [],
+            "mention_roles": [str(r) for r in role_mentions],
             "attachments": [],
             "embeds": [],
             "pinned": False,

@@ -149,6 +149,18 @@ async def test_dm_is_answered_and_unaddressed_messages_are_ignored(fake, newsdes
         assert [s.kind for s in fake.sent] == ["channel"]
 
 
+async def test_mentioning_the_bots_managed_role_counts_as_a_mention(fake, newsdesk):
+    async with running_bot(fake, newsdesk):
+        message = await fake.message(
+            f"<@&{fake.bot_role_id}> when will they start building?",
+            mention_bot=False,
+            role_mentions=[fake.bot_role_id],
+        )
+        replies = await fake.wait_until(lambda: fake.replies_to(int(message["id"])))
+        assert "start building in May" in replies[0].text()
+        assert replies[0].embeds[0]["title"] == "when will they start building?"
+
+
 async def test_bare_mention_gets_help(fake, newsdesk):
     async with running_bot(fake, newsdesk):
         message = await fake.message(f"<@{fake.bot_id}>")
