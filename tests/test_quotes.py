@@ -328,3 +328,20 @@ def test_quote_continues_the_previous_speaker():
     assert [(q.paragraph, q.speaker) for q in quotes] == [(1, "Dana Whitfield"), (2, "Dana Whitfield")]
     (speaker,) = extract(text).speakers
     assert speaker.quotes == 2 and speaker.first_paragraph == 1
+
+
+def test_possessed_speech_noun_attributes_the_fragment():
+    text = "Senator Ana Ruiz repeated her claim that there were “thousands of errors” in the count."
+    (quote,) = [q for q in extract(text).quotes if q.kind == "partial"]
+    assert quote.speaker == "Ana Ruiz"
+
+
+def test_subject_found_across_a_preposition():
+    text = "Gail Porter spoke later. After saying the plan was “dead on arrival,” she left the room."
+    (quote,) = extract(text).quotes
+    assert quote.speaker == "Gail Porter"
+
+
+def test_first_person_narrator_stays_as_written():
+    (quote,) = extract("Then I laughed and said, “I do not believe a word of it.”").quotes
+    assert quote.speaker == "I" and not quote.speaker_resolved

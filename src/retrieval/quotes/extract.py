@@ -22,6 +22,7 @@ from .lexicon import (
     ORG_NOUNS,
     PERSON_PRONOUNS,
     PERSON_ROLES,
+    SPEECH_NOUNS,
 )
 from .marks import ALL_MARKS, MarkSpan, pair_marks, starts_with_opener
 
@@ -199,6 +200,8 @@ def _is_cue(tok: Token) -> bool:
     """A speech verb (or "according to") that can attribute a quote."""
     if tok.lower_ == "according":
         return True
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in SPEECH_NOUNS:
+        return any(c.dep_ == "poss" for c in tok.children)  # "Trump’s claim that …"
     return tok.pos_ in {"VERB", "AUX"} and _lemma(tok) in CUE_VERBS
 
 
@@ -513,11 +516,11 @@ def _subject_of(verb: Token, ranges: Sequence[tuple[int, int]] = ()) -> Token | 
         head = verb.head
         if head.i == verb.i:
             return None
-        if verb.dep_ in _CLIMB_DEPS:
+        if verb.dep_ in {"pcomp", "pobj"} and head.pos_ == "ADP" and head.head.i != head.i:
+            # "despite admitting that …", "after saying …": step over the preposition to its clause.
+            verb = head.head
+        elif verb.dep_ in _CLIMB_DEPS:
             verb = head
-        elif verb.dep_ == "pcomp" or (head.pos_ == "ADP" and verb.dep_ in {"pobj", "pcomp"}):
-            # "despite admitting that …": step over the preposition to the clause it modifies.
-            verb = head.head if head.head.i != head.i else head
         else:
             return None
     return None
@@ -552,6 +555,9 @@ def _from_cue(
         to = next((c for c in cue.children if c.lower_ == "to"), None)
         source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
         return _resolve(source, number, registry, state) if source is not None else None
+    if cue.pos_ == "NOUN" and cue.lemma_.lower() in SPEECH_NOUNS:
+        owner = next((c for c in cue.children if c.dep_ == "poss"), None)
+        return _resolve(owner, number, registry, state) if owner is not None else None
     if cue.pos_ in {"NOUN", "PROPN"}:
         return _resolve(cue, number, registry, state)
     subject = _subject_of(cue, ranges)
@@ -716,6 +722,8 @@ def _pronoun(head: Token, number: int, registry: Registry, state: _State) -> _Wh
         if last is not None and last[0][0] >= number - _PRONOUN_PARAGRAPHS and last[1].kind == "person":
             return last[1]
         return _Who(surface, False, "person", surface)
+    if word == "i":
+        return _Who(surface, False, "person", surface)  # a first-person narrator, as written
     if word in GROUP_PRONOUNS:
         last = state.last
         lo = (number - _PRONOUN_PARAGRAPHS, 0)

@@ -30,6 +30,14 @@ CLAUSE_ONLY_VERBS = frozenset(
     "maintain charge observe continue post read rule accept seek signal defend hold point note add".split()
 )
 
+# Nouns for something said; with a possessor they attribute what follows ("Trump’s claim that …").
+SPEECH_NOUNS = frozenset(
+    """
+    claim remark comment assertion accusation warning promise pledge vow description argument
+    suggestion insistence contention allegation admission words prediction boast complaint
+    """.split()
+)
+
 # Role nouns that name a person; a nominal speaker with one of these heads is resolved by role.
 PERSON_ROLES = frozenset(
     """
