@@ -18,7 +18,8 @@ from bot.settings import BotSettings
 if TYPE_CHECKING:
     from retrieval.service import Newsdesk
 
-log = logging.getLogger(__name__)
+# Named, not __name__: under `python -m bot` that would be "__main__".
+log = logging.getLogger("bot")
 
 EXIT_CONFIG = 2  # missing/malformed settings, rejected token, unusable articles
 EXIT_UNREACHABLE = 1  # Discord (or the configured API base URL) could not be reached
@@ -66,23 +67,13 @@ async def serve(bot: discord.Client, token: str) -> int:
     return 0
 
 
-def _warm_quotes(newsdesk: Newsdesk) -> None:
-    # /ask lists the speakers of each passage, so the quote extractor (spaCy) is needed at once too.
-    from retrieval.errors import NewsdeskError
-
-    try:
-        newsdesk.speakers()
-    except NewsdeskError as error:  # e.g. FeatureUnavailable: the commands will say so
-        log.warning("Quotes are not available: %s", error)
-
-
 def run(settings: BotSettings, newsdesk: Newsdesk, *, sync_global: bool = False) -> int:
     """Load the model and index, then connect. Returns the exit code."""
     from bot.client import NewsdeskBot
 
     log.info("Loading the embedding model and the index for %d article(s)", len(newsdesk.article_ids))
-    newsdesk.warm()  # once, before connecting: the first question must not wait for it
-    _warm_quotes(newsdesk)
+    # Once, before connecting: model, index and quotes (ask lists speakers), so no first user waits.
+    newsdesk.warm()
     bot = NewsdeskBot(settings, newsdesk, sync_global=sync_global)
     try:
         return asyncio.run(serve(bot, settings.discord_token.get_secret_value()))

@@ -99,9 +99,15 @@ class Newsdesk:
             return self._index
 
     def warm(self) -> None:
-        """Load the model and the index now (e.g. before a bot connects) rather than on the first question."""
+        """Do now, once, the slow work of a first question: the model, the index and every article's quotes.
+
+        A bot calls this before it connects, so no user waits behind it (quotes come from the cache when
+        they were extracted before).
+        """
         self.index  # noqa: B018 - the property loads it
         self.embedder.encode(["warm-up"])
+        for article in self.articles.values():
+            self._extraction(article)
 
     def ask(self, question: str, top_k: int | None = None, article: str | None = None) -> Answer:
         """The passages most relevant to ``question``, with their speakers, and whether it is answerable."""
@@ -180,10 +186,7 @@ class Newsdesk:
             return self._quotes[article.id]
 
     def _load_or_extract(self, article: Article) -> QuoteExtraction:
-        try:
-            from .quotes import EXTRACTOR_VERSION, extract_quotes
-        except ImportError:  # until the quotes component lands
-            return QuoteExtraction()
+        from .quotes import EXTRACTOR_VERSION, extract_quotes
 
         key = make_key(
             {"article_sha256": article.sha256, "article_id": article.id, "extractor": EXTRACTOR_VERSION}
