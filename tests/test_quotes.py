@@ -345,3 +345,11 @@ def test_subject_found_across_a_preposition():
 def test_first_person_narrator_stays_as_written():
     (quote,) = extract("Then I laughed and said, “I do not believe a word of it.”").quotes
     assert quote.speaker == "I" and not quote.speaker_resolved
+
+
+def test_missing_closing_mark_does_not_swallow_the_attribution():
+    (quote,) = extract("“The talks have failed, the official said on Monday.").quotes
+    assert quote.text == "The talks have failed"
+    assert quote.speaker == "the official" and not quote.speaker_resolved
+    (quote,) = extract("“We expect a deal by Friday, said Ruth Adler.").quotes
+    assert (quote.text, quote.speaker) == ("We expect a deal by Friday", "Ruth Adler")

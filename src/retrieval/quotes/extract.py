@@ -39,6 +39,7 @@ _NP_PREPS = frozenset({"of", "for", "at", "from"})
 _MAX_CHAIN = 12  # dependency hops from a quote to its cue verb; parses are shallow, this is generous
 _CONTEXT_PARAGRAPHS = 1  # an unattributed quote continues the speaker of this many paragraphs back
 _PRONOUN_PARAGRAPHS = 2
+_TAIL_WORDS = 6  # "…, the official said on Monday." : words allowed after the verb of an attribution
 _NEXT_SENTENCE_WORDS = 12  # "“…?” Graham asked." : a short sentence after a quote can attribute it
 _COGNITIVE = frozenset({"believe", "think", "want", "hope", "feel", "wonder", "fear", "know"})
 _PEOPLE_NOUNS = frozenset(
@@ -121,7 +122,7 @@ def _extract(article: Article) -> QuoteExtraction:
     group_id = 0
     open_group: int | None = None
     for index, (paragraph, doc) in enumerate(zip(paragraphs, docs, strict=True)):
-        spans = pair_marks(paragraph.text)
+        spans = _trim_unclosed(doc, pair_marks(paragraph.text))
         # A quote left open at the end of a paragraph continues when the next opens with a mark.
         group_here: int | None = None
         if open_group is not None and spans and (not spans[0].opened or starts_with_opener(paragraph.text)):
@@ -160,6 +161,39 @@ def _extract(article: Article) -> QuoteExtraction:
     return QuoteExtraction(
         quotes=tuple(q for q, _ in quotes), speakers=_speakers(article.id, quotes, registry)
     )
+
+
+def _trim_unclosed(doc: Doc, spans: list[MarkSpan]) -> list[MarkSpan]:
+    """End a quote whose closing mark is missing before the attribution it swallowed (", she said.")."""
+    out = []
+    for span in spans:
+        cut = None if span.closed else _attribution_comma(doc, span)
+        if cut is not None:
+            span = MarkSpan(span.start, cut, span.inner_start, cut, span.opened, closed=False)
+        out.append(span)
+    return out
+
+
+def _attribution_comma(doc: Doc, span: MarkSpan) -> int | None:
+    """The offset of the comma before a "…, X said." or "…, said X." clause inside an unclosed quote."""
+    for verb in _tokens(doc, span.inner_start, span.inner_end):
+        if verb.pos_ != "VERB" or _lemma(verb) not in INDIRECT_VERBS:
+            continue
+        tail = [t for t in verb.sent if t.i > verb.i and not t.is_punct]
+        if len(tail) > _TAIL_WORDS:
+            continue
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is None:
+            continue
+        if subject.i < verb.i:
+            comma = doc[subject.left_edge.i - 1] if subject.left_edge.i > 0 else None
+            between_ok = subject.right_edge.i == verb.i - 1
+        else:
+            comma = doc[verb.i - 1] if verb.i > 0 else None
+            between_ok = True
+        if comma is not None and comma.text == "," and between_ok and comma.idx > span.inner_start:
+            return comma.idx
+    return None
 
 
 def _quote(article_id: str, paragraph: Paragraph, cand: _Candidate, who: _Who) -> Quote:
