@@ -275,3 +275,16 @@ def test_timeline_does_not_import_torch():
     )
     src = str(Path(__file__).resolve().parents[1] / "src")
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": src})
+
+
+def test_prepositions_and_attributive_participles_do_not_signal_the_future():
+    published = date(2024, 3, 6)  # a Wednesday
+    text = "Two people were hurt in the blast next to the station on Friday."
+    assert _values(text, published) == {"on Friday": "2024-03-01"}
+    text = "On Friday, when the minister set aside the hastily planned trip, the ministry lifted the warning."
+    assert _values(text, published) == {"On Friday": "2024-03-01"}
+
+
+def test_a_noun_with_an_infinitive_points_forward():
+    text = "The firm announced an agreement to buy the bank in January."
+    assert _values(text, date(2024, 11, 5)) == {"in January": "2025-01"}

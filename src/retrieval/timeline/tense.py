@@ -89,6 +89,11 @@ _TO_FUTURE = frozenset(
      "ready", "going", "likely", "about", "seeks", "promised", "vowed", "threatened", "decided", "agreed",
      "prepared", "preparing", "slated", "supposed", "trying", "tries", "needs", "need", "has", "have"}
 )  # fmt: skip
+# Nouns whose ``to`` + verb names an event still ahead of them: ``an agreement to acquire the bank``.
+_PROSPECTIVE_NOUNS = frozenset(
+    {"agreement", "deal", "offer", "bid", "proposal", "decision", "pledge", "promise", "commitment",
+     "intention", "plans", "accord"}
+)  # fmt: skip
 # After a past participle, these make it a verb (``announced the plan``) rather than an adjective.
 _VERB_FOLLOWERS = frozenset(
     {"the", "a", "an", "his", "her", "its", "their", "our", "on", "in", "at", "by", "to", "from", "with",
@@ -117,15 +122,20 @@ def _classify(word: str, prev: str | None, nxt: str | None) -> Tense | None:
     if word[:1].isupper():
         return None  # a name ("United", "Reed"), kept capitalised by ``_low``
     if word in _ALWAYS_SCHEDULE:
+        if word.endswith("ed") and (prev in _DETERMINERS or (prev or "").endswith("ly")):
+            return None  # an attributive participle ("the hastily planned trip") is not the clause's verb
         return "future"  # "has scheduled a news conference Thursday", "planned for early March"
     if word in _SCHEDULE:
         return "future" if prev in _PRESENT_AUX or prev in _BE else None
     if word == "to":
         if nxt == "be":
             return "future"  # "to be published in early November"
-        if prev in _TO_FUTURE and nxt is not None and nxt.isalpha() and nxt not in _DETERMINERS:
+        prospective = prev in _TO_FUTURE or prev in _PROSPECTIVE_NOUNS
+        if prospective and nxt is not None and nxt.isalpha() and nxt not in _DETERMINERS:
             return "future"  # an infinitive: ``plans to meet Friday``
         return None
+    if word == "next" and nxt == "to":
+        return None  # "next to the embassy": a preposition, not the next week
     if word in _FUTURE:
         return "future"
     if word == "as" and prev in ("early", "soon"):
