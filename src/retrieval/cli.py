@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -74,15 +73,12 @@ def main(argv: Sequence[str] | None = None, *, service_factory: ServiceFactory |
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    logging.basicConfig(
-        level=os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING").upper(),
-        format="%(levelname)s %(name)s: %(message)s",
-    )
     try:
         overrides: dict[str, object] = {}
         if args.article:
             overrides["articles"] = args.article
         settings = RetrievalSettings(**overrides)  # type: ignore[arg-type]
+        logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
         service = (service_factory or Newsdesk.from_settings)(settings)
         return _COMMANDS[args.command](service, args, sys.stdout)
     except NewsdeskError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import platformdirs
 from pydantic import Field, field_validator
@@ -34,8 +34,9 @@ class RetrievalSettings(BaseSettings):
     # Passage size in words; passages are whole sentences and never cross a paragraph.
     chunk_words: int = Field(default=60, ge=8)
     chunk_overlap_sentences: int = Field(default=1, ge=0)
-    # Shows a progress bar when indexing more than this many articles.
+    # Shows a progress bar when indexing at least this many articles.
     progress_min_articles: int = Field(default=20, ge=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     @field_validator("articles", mode="before")
     @classmethod
@@ -43,6 +44,11 @@ class RetrievalSettings(BaseSettings):
         if isinstance(value, str):
             return [Path(part.strip()) for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() or "WARNING" if isinstance(value, str) else value
 
     @field_validator("cache_dir", mode="before")
     @classmethod
