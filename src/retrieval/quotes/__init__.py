@@ -1,4 +1,13 @@
-"""Quotation extraction and speaker attribution for news articles (rule-based, over spaCy)."""
+"""Quotation extraction and speaker attribution for news articles (rule-based, over spaCy).
+
+``extract_quotes(article)`` pairs quotation marks per paragraph (tolerating a missing opening or
+closing mark and quotes that run over paragraphs), finds the speech verb that governs each quote in
+the dependency parse (or a colon, a dash byline, a transcript label, "according to", a document), and
+resolves its subject to an entity of the article: surnames to full names, role nominals ("the
+spokesman") to the most recent person with that role, pronouns to the speaker in context, documents
+to their issuer. What cannot be resolved stays as written with ``speaker_resolved=False``. Unquoted
+reported speech ("X said (that) …", "according to X") gives indirect quotes.
+"""
 
 from .extract import EXTRACTOR_VERSION, extract_quotes
 

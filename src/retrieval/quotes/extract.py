@@ -368,7 +368,7 @@ def _marked_candidates(
             if sum(t.is_alpha for t in following) <= _NEXT_SENTENCE_WORDS:
                 cue = next((t for t in following[:6] if _is_cue(t)), None)
         if cue is None:
-            cue = _document_or_dash(post_tokens, post)
+            cue = _document_after(post_tokens)
         if cue is None and kind == "direct":
             cue = _colon_intro(doc, first_sent, index, paragraphs, docs, ranges)
             if cue is not None and cue.doc is not doc:
@@ -381,9 +381,8 @@ def _marked_candidates(
     return out
 
 
-def _document_or_dash(post_tokens: Sequence[Token], post: str) -> Token | None:
+def _document_after(post_tokens: Sequence[Token]) -> Token | None:
     """A document named right after a quote: "…”, is in the same note"."""
-    del post
     for tok in post_tokens[:6]:
         if tok.pos_ == "NOUN" and tok.lemma_.lower() in DOCUMENT_NOUNS:
             return tok
