@@ -288,3 +288,19 @@ def test_prepositions_and_attributive_participles_do_not_signal_the_future():
 def test_a_noun_with_an_infinitive_points_forward():
     text = "The firm announced an agreement to buy the bank in January."
     assert _values(text, date(2024, 11, 5)) == {"in January": "2025-01"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("For the year, sales were flat.", {"the year": "2024"}),
+        ("Revenue rose in the first nine months of the year.", {"the year": "2024"}),
+        ("The stock hit a high for the year of $42 in March.", {"the year": "2024", "in March": "2024-03"}),
+        ("In 1988 sales rose through the year.", {"In 1988": "1988"}),  # another year is in focus
+        ("She was named Player of the Year.", {}),
+        ("Sales fell from the year before.", {}),
+        ("Hate groups grew over the past year.", {"past year": "2023"}),
+    ],
+)
+def test_the_year_is_the_publication_year_unless_another_is_in_focus(text, expected):
+    assert _values(text, date(2024, 4, 24)) == expected

@@ -22,7 +22,7 @@ from .calendar import (
     weekday_on_or_after,
     weekday_on_or_before,
 )
-from .tense import Tense, guess_tense
+from .tense import Tense, guess_tense, sentence_bounds
 
 log = logging.getLogger(__name__)
 
@@ -434,7 +434,7 @@ def _relative_unit(m: re.Match[str], ctx: _Context) -> TemporalExpression | None
         return None  # "This Week", a programme
     rel = m["rel"].lower()
     unit = m["unit"].lower()
-    shift = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[rel]
+    shift = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[rel]
     mod = _modifier(m["mod"])
     gran = _GRANULARITY[unit]
     if ctx.published is None:
@@ -486,6 +486,29 @@ def _named_year(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     if ctx.published is None:
         return _expr(m, None, "year", modifier=mod, relative=True, offset=0.0)
     return _expr(m, f"{ctx.published.year:04d}", "year", modifier=mod, relative=True)
+
+
+_TITLE_BEFORE = re.compile(r"\b[A-Z][a-z]+\s+of\s+$")
+_EXPLICIT_YEAR = re.compile(rf"(?<![\w$£€#.,/])(?P<year>{_YEAR})\b")
+
+
+def _the_year(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
+    """``for the year``, ``the first nine months of the year``: the publication year, when it is in focus.
+
+    A bare ``the year`` in news is the current one; when the sentence names another year explicitly
+    ("sales in 1988 rose through the year") that year may be the one meant, so nothing is said.
+    """
+    if _TITLE_BEFORE.search(ctx.text, max(0, m.start() - 30), m.start()):
+        return None  # "Player of the Year": a title
+    left, right = sentence_bounds(ctx.text, m.start(), m.end())
+    if ctx.published is None:
+        if any(True for _ in _EXPLICIT_YEAR.finditer(ctx.text, left, right)):
+            return None
+        return _expr(m, None, "year", relative=True, offset=0.0)
+    pub = ctx.published
+    if any(int(y["year"]) != pub.year for y in _EXPLICIT_YEAR.finditer(ctx.text, left, right)):
+        return None
+    return _expr(m, f"{pub.year:04d}", "year", relative=True)
 
 
 def _named_month(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
@@ -622,7 +645,7 @@ _RULES: tuple[_Rule, ...] = (
         "relative_unit",
         re.compile(
             rf"{_MOD}?(?:\b(?:earlier|later|so\s+far|Earlier|Later)\s+)?\b(?P<rel>last|this|next|current|coming"
-            rf"|previous)\s+(?P<unit>week|month|year)\b(?!-)",
+            rf"|previous|(?<=the\s)past)\s+(?P<unit>week|month|year)\b(?!-)",
             _I,
         ),
         _relative_unit,
@@ -663,6 +686,14 @@ _RULES: tuple[_Rule, ...] = (
             rf"|(?<=\baround\s)(?P<yend2>year[-\s]end\b))"
         ),
         _named_year,
+    ),
+    _Rule(
+        "the_year",
+        re.compile(
+            r"\b[Tt]he\s+year\b(?![-\u2019'])(?!\s+(?:before|after|earlier|later|ago|when|in\s+which|that"
+            r"|of(?!\s+[$£€#\d])|round|two|nineteen|\d|ending))"
+        ),
+        _the_year,
     ),
     _Rule(
         "named_month",

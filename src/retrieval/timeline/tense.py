@@ -91,7 +91,7 @@ _TO_FUTURE = frozenset(
 )  # fmt: skip
 # Nouns whose ``to`` + verb names an event still ahead of them: ``an agreement to acquire the bank``.
 _PROSPECTIVE_NOUNS = frozenset(
-    {"agreement", "deal", "offer", "bid", "proposal", "decision", "pledge", "promise", "commitment",
+    {"agreement", "deal", "offer", "bid", "proposal", "pledge", "promise", "commitment",
      "intention", "plans", "accord"}
 )  # fmt: skip
 # After a past participle, these make it a verb (``announced the plan``) rather than an adjective.
