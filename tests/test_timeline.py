@@ -304,3 +304,27 @@ def test_a_noun_with_an_infinitive_points_forward():
 )
 def test_the_year_is_the_publication_year_unless_another_is_in_focus(text, expected):
     assert _values(text, date(2024, 4, 24)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Women's Day is this coming Friday, March eighth.", {"Friday, March eighth": "2024-03-08"}),
+        ("The fair opens on June twenty-first.", {"on June twenty-first": "2024-06-21"}),
+        ("Sales rose in March second-quarter terms.", {"in March": "2024-03"}),
+        ("The summit is on April 24 and 25.", {"on April 24": "2024-04-24", "25": "2024-04-25"}),
+        ("The talks ran June 3-5, 1999.", {"June 3": "1999-06-03", "5, 1999": "1999-06-05"}),
+        ("The rally on May 2 and 300 marchers were there.", {"on May 2": "2024-05-02"}),
+        (
+            "He met her the day before last Tuesday's hearing.",
+            {"the day before last Tuesday's": "2024-03-04"},
+        ),
+        (
+            "The rights will end on Nov. 30. Until then, the stock trades.",
+            {"on Nov. 30": "2024-11-30", "then": "2024-11-30"},
+        ),
+        ("Until then, the stock trades.", {}),  # nothing to point back at
+    ],
+)
+def test_spelled_and_coordinated_days_and_pointers_to_a_named_day(text, expected):
+    assert _values(text, date(2024, 3, 6)) == expected

@@ -59,6 +59,21 @@ _MONTH = (
 _MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)(?!:\d)(?!,\d)"
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+# A spelled ordinal day after a month ("March eighth"), only where the ordinal ends the phrase: in
+# "March second-quarter sales" or "the March third round" it is not a day.
+_DAY_WORD = (
+    r"(?:(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth"
+    r"|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)(?![\w-])"
+    r"(?=\s*(?:[,.;:)!?\"'\u201d]|$|\s(?:and|or|in|at|on|to|from|until|when|after|before|with|is|was|will"
+    r"|the|this|that)\b))"
+)
 _YEAR = r"(?:1[0-9]\d\d|20\d\d)(?![\d%])(?!,\d)(?!\.\d)"
 _MOD = (
     r"(?:(?P<mod>early|mid|late|Early|Mid|Late|the\s+(?:beginning|start|middle|end|close)\s+of"
@@ -171,9 +186,14 @@ _GRANULARITY: dict[str, Granularity] = {"year": "year", "month": "month", "week"
 
 
 def _leading_int(raw: str) -> int:
-    """The number a day token starts with: ``16th`` -> 16."""
+    """The number a day token starts with: ``16th`` -> 16; a spelled ordinal: ``eighth`` -> 8."""
     digits = re.match(r"\d+", raw)
-    return int(digits.group()) if digits else 0
+    if digits:
+        return int(digits.group())
+    words = re.split(r"[\s-]+", raw.lower())
+    if len(words) == 2:
+        return NUMBERS.get(words[0], 0) + _ORDINALS.get(words[1], 0)
+    return _ORDINALS.get(words[0], 0)
 
 
 def _month_number(raw: str) -> int:
@@ -527,6 +547,12 @@ def _anaphor(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     return TemporalExpression(m.start(), m.end(), m.group(), None, gran, relative=True, offset_days=None)
 
 
+def _then(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
+    """``until then``, ``by then``: the date just named; ``_resolve_anaphora`` fills it in."""
+    start, end = m.span("then")
+    return TemporalExpression(start, end, m["then"], None, "day", relative=True, offset_days=None)
+
+
 def _holiday(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     """``Thanksgiving``, ``last Christmas``, ``Election Day``."""
     name = re.sub(r"\s+", " ", m["holiday"])
@@ -581,7 +607,7 @@ _RULES: tuple[_Rule, ...] = (
         "full_date",
         re.compile(
             rf"(?:\b[Oo]n\s+)?(?:(?P<weekday>{_WEEKDAY}),?\s+(?:the\s+)?)?(?:\b(?P<month>{_MONTH})\s+"
-            rf"(?P<day>{_DAY})\b|\b(?P<day2>{_DAY})\s+(?:of\s+)?(?P<month2>{_MONTH}))"
+            rf"(?P<day>{_DAY}\b|{_DAY_WORD})|\b(?P<day2>{_DAY})\s+(?:of\s+)?(?P<month2>{_MONTH}))"
             rf"(?:,?\s+(?P<year>{_YEAR}))?"
         ),
         lambda m, c: _full_date(_Swap(m), c),  # type: ignore[arg-type]
@@ -708,6 +734,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _anaphor,
     ),
+    _Rule("then", re.compile(r"\b(?:[Uu]ntil|[Tt]ill|[Bb]y)\s+(?P<then>then)\b"), _then),
     _Rule(
         "era",
         re.compile(
@@ -786,9 +813,85 @@ def find_expressions(text: str, published: date | None = None) -> list[TemporalE
         taken.append((start, end))
         found.append(expr)
     found.sort(key=lambda e: (e.start, e.end))
+    found = _day_before_after(text, _coordinated_days(text, found))
     return _resolve_anaphora(text, found)
 
 
+# "April 24 and 25", "June 3-5, 1999": a second day of the same month, coordinated with the first.
+_AND_DAY = re.compile(
+    rf"\s*(?:and|or|to|through|-|\u2013)\s*(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:.,%-]\d|[\w%])"
+    rf"(?:,?\s+(?P<year>{_YEAR}))?"
+    r"(?!\s+(?!(?:in|at|on|and|with|when|to|for|by|from|of|after|before|that|the)\b)[a-z$])"
+)
+_DAY_END = re.compile(r"\d(?:st|nd|rd|th)?$")
+
+
+def _coordinated_days(text: str, found: list[TemporalExpression]) -> list[TemporalExpression]:
+    """Add the second day of ``April 24 and 25``; a year after it (``June 3-5, 1999``) dates both."""
+    out: list[TemporalExpression] = []
+    taken = [(e.start, e.end) for e in found]
+    absorbed: set[tuple[int, int]] = set()  # years that now belong to a second day
+    for expr in found:
+        m = (
+            _AND_DAY.match(text, expr.end)
+            if expr.granularity == "day" and _DAY_END.search(expr.text)
+            else None
+        )
+        first = date.fromisoformat(expr.value) if m is not None and expr.value else None
+        if m is None or (first is None and not expr.relative):
+            out.append(expr)
+            continue
+        day = int(m["day"])
+        if any(m.start("day") < e and s < m.end("day") for s, e in taken) or (first and day <= first.day):
+            out.append(expr)
+            continue
+        if m["year"] and first is not None:
+            first = safe_date(int(m["year"]), first.month, first.day)
+            if first is None:
+                out.append(expr)
+                continue
+            expr = TemporalExpression(expr.start, expr.end, expr.text, iso_day(first), "day")
+        out.append(expr)
+        second = safe_date(first.year, first.month, day) if first is not None else None
+        if first is not None and second is None:
+            continue
+        value = iso_day(second) if second is not None else None
+        start, end = m.start("day"), m.end()
+        relative = expr.relative and not m["year"]
+        offset = None if value is not None else expr.offset_days
+        out.append(TemporalExpression(start, end, text[start:end], value, "day", None, relative, offset))
+        if m["year"]:
+            absorbed.add(m.span("year"))
+    return [e for e in out if (e.start, e.end) not in absorbed]
+
+
+_DAY_BEFORE = re.compile(r"(?:\b[Tt]he\s+)?\b[Dd]ay\s+(?P<dir>before|after)\s+$")
+
+
+def _day_before_after(text: str, found: list[TemporalExpression]) -> list[TemporalExpression]:
+    """``the day before last Tuesday's hearing``, ``the day after Christmas``: a day on from a date."""
+    out: list[TemporalExpression] = []
+    for expr in found:
+        m = _DAY_BEFORE.search(text, max(0, expr.start - 20), expr.start)
+        if m is None or expr.granularity != "day" or re.match(r"(?i)the\s+day\s", expr.text):
+            out.append(expr)
+            continue
+        step = -1 if m["dir"] == "before" else 1
+        value = expr.value
+        offset = expr.offset_days
+        if value is not None:
+            value = iso_day(date.fromisoformat(value) + timedelta(days=step))
+        elif offset is not None:
+            offset += step
+        out.append(
+            TemporalExpression(
+                m.start(), expr.end, text[m.start() : expr.end], value, "day", None, expr.relative, offset
+            )
+        )
+    return out
+
+
+_THEN_REACH = 200  # characters between a date and the "then" that points back at it
 _ANAPHOR_SHIFT = re.compile(r"following|next|previous", re.I)
 
 
@@ -797,6 +900,21 @@ def _resolve_anaphora(text: str, found: list[TemporalExpression]) -> list[Tempor
     out: list[TemporalExpression] = []
     latest: TemporalExpression | None = None
     for expr in found:
+        if expr.value is None and expr.relative and expr.offset_days is None and expr.text.lower() == "then":
+            # "until then" points back at a date just named: one within the last sentence or two
+            if latest is not None and latest.value is not None and expr.start - latest.end <= _THEN_REACH:
+                out.append(
+                    TemporalExpression(
+                        expr.start,
+                        expr.end,
+                        expr.text,
+                        latest.value,
+                        latest.granularity,
+                        latest.modifier,
+                        latest.relative,
+                    )
+                )
+            continue
         if expr.value is None and expr.relative and expr.offset_days is None and _is_anaphor(expr.text):
             resolved = _shift_anaphor(expr, latest)
             if resolved is not None:
