@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import SpeakerKind
-from .lexicon import NON_RESTRICTIVE, PERSON_ROLES, ROLE_FAMILIES, TITLES
+from .lexicon import ABBREVIATIONS, NON_RESTRICTIVE, PERSON_ROLES, PERSON_SUFFIXES, ROLE_FAMILIES, TITLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 Pos = tuple[int, int]  # (paragraph number, character offset): orders mentions through the article
 ORG_LABELS = frozenset({"ORG", "GPE", "FAC"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-_ROLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "nummod", "npadvmod", "punct"})
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "appos"})
+COURTESY = frozenset({"mr", "mrs", "ms", "miss", "mx", "sir", "dame", "dr"})
 _ROLE_STRIP = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "my", "your"})
 
 
@@ -72,44 +73,63 @@ def _trim(tokens: Sequence[Token]) -> str:
     return items[0].doc[items[0].i : items[-1].i + 1].text
 
 
-def _is_role(text_tokens: Sequence[Token]) -> bool:
-    """A role names a function: it holds a common noun or a known title word."""
-    return any(t.pos_ == "NOUN" or t.lower_ in PERSON_ROLES or t.lower_ in TITLES for t in text_tokens)
+def person_noun(tok: Token) -> bool:
+    """Whether a noun names a person by function ("minister", "Gov.", "economist", "spokeswoman")."""
+    word = tok.lower_.rstrip(".")
+    word = ABBREVIATIONS.get(word, word)
+    if word in PERSON_ROLES or tok.lemma_.lower() in PERSON_ROLES or word in TITLES:
+        return True
+    return len(word) > 5 and word.endswith(PERSON_SUFFIXES)
+
+
+def _phrase(head: Token) -> list[Token]:
+    """A role phrase: the head's subtree without relative clauses, up to the first comma after it."""
+    dropped = {t.i for c in head.children if c.dep_ in _CLAUSE_DEPS for t in c.subtree}
+    tokens = [t for t in head.subtree if t.i not in dropped]
+    for k, tok in enumerate(tokens):
+        if tok.i > head.i and tok.text in {",", ";", "(", "—", "–"}:
+            return tokens[:k]
+    return tokens
 
 
 def person_roles(ent: Span) -> list[str]:
     """Roles the article gives a person at this mention: a title before the name or an apposition."""
     doc = ent.doc
     roles: list[str] = []
-    inside = set(range(ent.start, ent.end))
-    # Premodifiers such as "Chinese Defense Minister" hang off the name as compounds and adjectives.
-    i = ent.start - 1
-    taken: list[Token] = []
-    while i >= 0:
-        tok = doc[i]
-        if tok.dep_ not in _ROLE_DEPS or tok.ent_type_ == "DATE":
-            break
-        if tok.head.i not in inside and tok.head.i not in {t.i for t in taken} and tok.dep_ != "case":
-            break
-        taken.insert(0, tok)
-        i -= 1
-    while taken and taken[0].dep_ in {"case", "punct"}:
-        taken.pop(0)
-    if taken and _is_role(taken) and (text := _trim(taken)):
-        roles.append(text)
     root = ent.root
+    # "former Secretary of State Hillary Clinton": the words before the name that hang off it.
+    before = {t.i for t in root.subtree if t.i < ent.start}
+    i = ent.start - 1
+    while i >= 0 and i in before and doc[i].ent_type_ != "DATE":
+        i -= 1
+    taken = [doc[j] for j in range(i + 1, ent.start)]
+    while taken and (taken[-1].is_punct or taken[-1].text in _POSSESSIVE):
+        taken.pop()
+    # A dateline or bracket before the title ("(UPI) — Former President") is not part of it.
+    cut = max((k for k, t in enumerate(taken) if t.is_punct and t.text not in _POSSESSIVE), default=-1)
+    taken = taken[cut + 1 :]
+    courtesy_only = all(t.lower_.rstrip(".") in COURTESY for t in taken)
+    if taken and person_noun(taken[-1]) and not courtesy_only and (text := _trim(taken)):
+        roles.append(text)
     for child in root.children:
-        if child.dep_ == "appos" and child.ent_type_ != "PERSON" and child.pos_ in {"NOUN", "PROPN"}:
-            tokens = list(child.subtree)
-            if _is_role(tokens) and (text := _trim(tokens)):
-                roles.append(text)
+        is_role = child.dep_ == "appos" and child.ent_type_ != "PERSON" and person_noun(child)
+        if is_role and (text := _trim(_phrase(child))):
+            roles.append(text)
     # "his Russian counterpart, Sergei Shoigu": the name is the apposition of the role.
     head = root.head
-    if root.dep_ == "appos" and head.pos_ == "NOUN" and head.ent_type_ != "PERSON":
-        tokens = [t for t in head.subtree if t.i < root.left_edge.i and t.i >= head.left_edge.i]
-        if _is_role(tokens) and (text := _trim(tokens)):
+    if root.dep_ == "appos" and head.pos_ == "NOUN" and head.ent_type_ != "PERSON" and person_noun(head):
+        tokens = [t for t in head.subtree if head.left_edge.i <= t.i < root.left_edge.i]
+        if text := _trim(tokens):
             roles.append(text)
     return roles
+
+
+def _normal(word: str) -> str:
+    """A role word lower-cased, without edge punctuation or possessive, abbreviations spelled out."""
+    word = word.strip(",.;:").lower()
+    for ending in ("'s", "’s"):
+        word = word.removesuffix(ending)
+    return ABBREVIATIONS.get(word, word)
 
 
 class Registry:
@@ -206,7 +226,7 @@ class Registry:
         for e in self.entities.values():
             if e.kind != "person" or not e.roles:
                 continue
-            role_words = {w.strip(",.").lower() for role in e.roles for w in role.split()}
+            role_words = {_normal(w) for role in e.roles for w in role.split()}
             if not role_words & wanted:
                 continue
             if any(m not in role_words for m in modifiers if m not in NON_RESTRICTIVE):

@@ -786,6 +786,11 @@ class _Tally:
     aliases: list[str] = field(default_factory=list)
 
 
+def _best_role(roles: Sequence[str]) -> str | None:
+    """The first role of several words ("Chinese Defense Minister" over "Sen."), else the first."""
+    return next((r for r in roles if len(r.split()) > 1), roles[0] if roles else None)
+
+
 def _speakers(
     article_id: str, quotes: Sequence[tuple[Quote, _Who]], registry: Registry
 ) -> tuple[Speaker, ...]:
@@ -794,7 +799,7 @@ def _speakers(
     for quote, who in quotes:
         entity = who.entity or registry.entities.get(who.name)
         if who.name not in tallies:
-            role = entity.roles[0] if entity is not None and entity.roles else None
+            role = _best_role(entity.roles) if entity is not None else None
             tallies[who.name] = _Tally(role=role, kind=who.kind, first=quote.paragraph)
         tally = tallies[who.name]
         tally.quotes += 1

@@ -49,8 +49,35 @@ PERSON_ROLES = frozenset(
     counterpart dictator ruler emperor politician campaigner activist author writer reporter journalist
     editor host anchor moderator surrogate operative chairperson pope bishop cardinal sheriff colonel
     captain sergeant lieutenant marshal commissioner administrator superintendent principal governor
+    adviser advisor developer businessman businesswoman billionaire winner lady wife husband daughter
+    son mother father brother sister friend partner member supporter critic opponent rival colleague
+    physician doctor surgeon scientist scholar student teacher pastor rabbi priest imam coach player
+    star actor actress singer rapper comedian musician artist producer owner investor banker
+    pollster consultant lobbyist correspondent columnist commentator blogger veteran soldier trooper
+    agent detective investigator inspector auditor challenger incumbent narrator spokespeople
     """.split()
 )
+# Endings of nouns that name a person by function ("economist", "politician", "chairwoman").
+PERSON_SUFFIXES = ("ist", "ian", "man", "woman", "person")
+# Abbreviated titles as they appear before names ("Gov. Mike Pence" is a governor).
+ABBREVIATIONS = {
+    "gov": "governor",
+    "sen": "senator",
+    "rep": "representative",
+    "gen": "general",
+    "adm": "admiral",
+    "lt": "lieutenant",
+    "col": "colonel",
+    "capt": "captain",
+    "sgt": "sergeant",
+    "sec": "secretary",
+    "amb": "ambassador",
+    "atty": "attorney",
+    "supt": "superintendent",
+    "prof": "professor",
+    "dr": "doctor",
+    "pres": "president",
+}
 # Generic role nouns that stand for any of several specific roles ("the Russian leader" is a president).
 ROLE_FAMILIES: dict[str, frozenset[str]] = {
     "leader": frozenset("president premier chancellor king queen monarch ruler dictator emperor".split())
