@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "quotes-1"
+EXTRACTOR_VERSION = "quotes-2"  # bump whenever the output changes: results are cached by it
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CLIMB_DEPS = frozenset({"conj", "xcomp", "advcl", "pcomp"})  # verbs that share their head's subject
 _NP_DROP = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis"})
