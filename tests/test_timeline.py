@@ -328,3 +328,24 @@ def test_the_year_is_the_publication_year_unless_another_is_in_focus(text, expec
 )
 def test_spelled_and_coordinated_days_and_pointers_to_a_named_day(text, expected):
     assert _values(text, date(2024, 3, 6)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("The bonds will be redeemed in five years.", date(2024, 3, 6), {"in five years": "2029"}),
+        ("His second letter in two weeks was published.", date(2024, 3, 6), {}),
+        (
+            "Shares closed lower Friday, down 4% from the previous Friday.",
+            date(2024, 3, 11),
+            {"Friday": "2024-03-08", "previous Friday": "2024-03-01"},
+        ),
+        (
+            "Prices rose after Oct. 12, the day before the crash.",
+            date(2024, 11, 5),
+            {"Oct. 12": "2024-10-12", "the day": "2024-10-12"},
+        ),
+    ],
+)
+def test_spans_ahead_and_days_counted_from_the_day_in_focus(text, published, expected):
+    assert _values(text, published) == expected

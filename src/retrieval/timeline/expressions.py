@@ -415,7 +415,7 @@ def _weekday(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     direction: str
     if rel in ("last", "past", "previous"):
         direction = "before"
-    elif rel in ("next", "coming"):
+    elif rel in ("next", "coming", "following"):
         direction = "after"
     elif rel in ("earlier",):
         direction = "on_or_before"
@@ -493,6 +493,30 @@ def _ago(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     return _expr(m, value, gran, relative=True)
 
 
+def _in_units(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
+    """``will be redeemed in five years``: that long after publication, but only in a future clause.
+
+    In a past or undated clause ``in two weeks`` is a span ("his second letter in two weeks").
+    """
+    count = _number(m["n"])
+    if count is None or count > 100 or ctx.tense() != "future":
+        return None
+    unit = m["unit"].lower()
+    gran = _GRANULARITY[unit]
+    if ctx.published is None:
+        return _expr(m, None, gran, relative=True, offset=count * _UNIT_DAYS[unit])
+    pub = ctx.published
+    if unit == "day":
+        value = iso_day(pub + timedelta(days=count))
+    elif unit == "week":
+        value = iso_week(pub + timedelta(weeks=count))
+    elif unit == "month":
+        value = iso_month(*add_months(pub.year, pub.month, count))
+    else:
+        value = f"{pub.year + count:04d}"
+    return _expr(m, value, gran, relative=True)
+
+
 def _year_earlier(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     """``year-earlier``, ``year-ago``: the year before publication (financial results style)."""
     if ctx.published is None:
@@ -545,6 +569,12 @@ def _anaphor(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     gran = _GRANULARITY[unit]
     # Value None for now; ``_resolve_anaphora`` fills it from the latest preceding date.
     return TemporalExpression(m.start(), m.end(), m.group(), None, gran, relative=True, offset_days=None)
+
+
+def _appositive_day(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
+    """``Oct. 12, the day before the crash``: the day named just before; ``_resolve_anaphora`` fills it."""
+    start, end = m.span("day")
+    return TemporalExpression(start, end, m["day"], None, "day", relative=True, offset_days=None)
 
 
 def _then(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
@@ -661,7 +691,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "weekday",
         re.compile(
-            rf"(?:\b[Oo]n\s+)?(?:\b(?P<wrel>last|next|this|past|coming|previous|earlier|later|early|late"
+            rf"(?:\b[Oo]n\s+)?(?:\b(?P<wrel>last|next|this|past|coming|previous|following|earlier|later|early|late"
             rf"|Last|Next|This|Earlier|Later|Early|Late)\s+)?\b(?P<weekday>{_WEEKDAY})(?:{_APOS}s)?"
             rf"(?:\s+(?:morning|afternoon|evening|night)\b)?"
         ),
@@ -685,6 +715,14 @@ _RULES: tuple[_Rule, ...] = (
             _I,
         ),
         lambda m, c: _ago(_Swap(m), c),  # type: ignore[arg-type]
+    ),
+    _Rule(
+        "in_units",
+        re.compile(
+            rf"\b[Ii]n\s+(?P<n>{_NUM})\s+(?P<unit>day|week|month|year)s?\b(?!\s+(?:ago|of|before|after|earlier|later))"
+            rf"(?![-\u2019'])"
+        ),
+        _in_units,
     ),
     _Rule("year_earlier", re.compile(r"\byear-(?:earlier|ago)\b", _I), _year_earlier),
     _Rule(
@@ -733,6 +771,11 @@ _RULES: tuple[_Rule, ...] = (
             r"|[Tt]he\s+same)\s+(?P<aunit>year|month|day)\b(?!s)(?!\s+(?:of|before|after|when|that)\b)"
         ),
         _anaphor,
+    ),
+    _Rule(
+        "appositive_day",
+        re.compile(r",\s+(?P<day>the\s+day)\s+(?=(?:before|after|when|that|on\s+which)\b)"),
+        _appositive_day,
     ),
     _Rule("then", re.compile(r"\b(?:[Uu]ntil|[Tt]ill|[Bb]y)\s+(?P<then>then)\b"), _then),
     _Rule(
@@ -891,6 +934,7 @@ def _day_before_after(text: str, found: list[TemporalExpression]) -> list[Tempor
     return out
 
 
+_FOLLOWING_WEEKDAY = re.compile(rf"(?P<rel>previous|following|Previous|Following)\s+(?P<weekday>{_WEEKDAY})")
 _THEN_REACH = 200  # characters between a date and the "then" that points back at it
 _ANAPHOR_SHIFT = re.compile(r"following|next|previous", re.I)
 
@@ -900,7 +944,26 @@ def _resolve_anaphora(text: str, found: list[TemporalExpression]) -> list[Tempor
     out: list[TemporalExpression] = []
     latest: TemporalExpression | None = None
     for expr in found:
-        if expr.value is None and expr.relative and expr.offset_days is None and expr.text.lower() == "then":
+        pending = expr.value is None and expr.relative and expr.offset_days is None
+        if pending and re.fullmatch(r"the\s+day", expr.text):
+            # apposition: "Oct. 12, the day before the crash" renames the day just named
+            gap = text[latest.end : expr.start] if latest is not None else ""
+            if latest is not None and latest.granularity == "day" and re.fullmatch(r",\s+", gap):
+                out.append(TemporalExpression(expr.start, expr.end, expr.text, latest.value, "day",
+                                              None, latest.relative))  # fmt: skip
+            continue
+        if latest is not None and latest.granularity == "day" and latest.value is not None:
+            following = _FOLLOWING_WEEKDAY.fullmatch(expr.text)
+            if following and text[max(0, expr.start - 4) : expr.start].lower() == "the ":
+                # "the previous Friday" counts from the day in focus, not from publication
+                anchor = date.fromisoformat(latest.value)
+                weekday = WEEKDAYS[following["weekday"].lower()]
+                if following["rel"].lower() == "previous":
+                    day = weekday_on_or_before(anchor - timedelta(days=1), weekday)
+                else:
+                    day = weekday_on_or_after(anchor + timedelta(days=1), weekday)
+                expr = TemporalExpression(expr.start, expr.end, expr.text, iso_day(day), "day", None, True)
+        if pending and expr.text.lower() == "then":
             # "until then" points back at a date just named: one within the last sentence or two
             if latest is not None and latest.value is not None and expr.start - latest.end <= _THEN_REACH:
                 out.append(
