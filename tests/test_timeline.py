@@ -349,3 +349,9 @@ def test_spelled_and_coordinated_days_and_pointers_to_a_named_day(text, expected
 )
 def test_spans_ahead_and_days_counted_from_the_day_in_focus(text, published, expected):
     assert _values(text, published) == expected
+
+
+def test_earlier_or_later_in_the_day_is_the_day_in_focus():
+    text = "The minister lands in Cairo on Tuesday and flies to Nairobi later in the day."
+    assert _values(text, date(2024, 3, 4)) == {"on Tuesday": "2024-03-05", "later in the day": "2024-03-05"}
+    assert _values("He left later in the day.", date(2024, 3, 4)) == {}  # no day to point back at

@@ -565,7 +565,7 @@ def _named_month(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
 
 def _anaphor(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     """``that year``, ``the following month``, ``earlier that day``: resolved later against the text."""
-    unit = m["aunit"].lower()
+    unit = (m["aunit"] or m["aunit2"]).lower()
     gran = _GRANULARITY[unit]
     # Value None for now; ``_resolve_anaphora`` fills it from the latest preceding date.
     return TemporalExpression(m.start(), m.end(), m.group(), None, gran, relative=True, offset_days=None)
@@ -769,6 +769,7 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(
             r"\b(?P<arel>(?:(?:earlier|later|Earlier|Later)\s+)?(?:that|That)|[Tt]he\s+(?:following|next|previous)"
             r"|[Tt]he\s+same)\s+(?P<aunit>year|month|day)\b(?!s)(?!\s+(?:of|before|after|when|that)\b)"
+            r"|\b(?:earlier|later|Earlier|Later)\s+in\s+the\s+(?P<aunit2>day)\b"
         ),
         _anaphor,
     ),
@@ -992,7 +993,10 @@ def _resolve_anaphora(text: str, found: list[TemporalExpression]) -> list[Tempor
 def _is_anaphor(text: str) -> bool:
     """Whether an expression's text is an anaphoric ``that year``-style phrase."""
     return (
-        re.search(r"\b(?:that|following|next|previous|same)\s+(?:year|month|day)\b", text, re.I) is not None
+        re.search(
+            r"\b(?:that|following|next|previous|same)\s+(?:year|month|day)\b|\bin\s+the\s+day\b", text, re.I
+        )
+        is not None
     )
 
 
