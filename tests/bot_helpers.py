@@ -1,19 +1,16 @@
-"""Shared pieces for the bot tests: a deterministic embedder, a small article, spec'd mocks, a running bot."""
+"""Shared pieces for the bot tests: a small article, the facade over it, spec'd mocks, a running bot."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import re
 import time
-import zlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
-import numpy as np
 
 from bot.client import NewsdeskBot
 from bot.settings import BotSettings
@@ -21,6 +18,7 @@ from retrieval.article import parse_article
 from retrieval.config import RetrievalSettings
 from retrieval.service import Newsdesk
 from tests.discord_fake import DiscordFake
+from tests.fakes import FakeEmbedder
 
 ARTICLE = """\
 ---
@@ -39,33 +37,13 @@ Mayor Ana Silva said the bridge would open in 2026 and called it “a bridge for
 """
 
 
-class FakeEmbedder:
-    """Offline and deterministic: a bag of crc32-hashed words, L2-normalised."""
-
-    model_id = "fake-crc32-64"
-
-    def __init__(self, delay: float = 0.0) -> None:
-        self.delay = delay  # seconds of blocking work per call, to stand in for a real model
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if self.delay:
-            time.sleep(self.delay)  # blocks its thread, as a model would: the event loop must not care
-        out = np.zeros((len(texts), 64), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                out[row, zlib.crc32(word.encode()) % 64] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
-
-
 def make_newsdesk(*, delay: float = 0.0, articles: dict[str, str] | None = None) -> Newsdesk:
     """The real facade over small test articles, with the fake embedder and no cache, warmed."""
     texts = articles or {"harbour": ARTICLE}
     parsed = [parse_article(text.encode(), article_id=name) for name, text in texts.items()]
     settings = RetrievalSettings(_env_file=None, use_cache=False, top_k=3)
     newsdesk = Newsdesk(parsed, settings=settings, embedder=FakeEmbedder(delay))
-    newsdesk.warm()
-    newsdesk.speakers()  # loads the quote extractor, as bot.__main__.run does before connecting
+    newsdesk.warm()  # model, index and quotes, as bot.__main__.run does before connecting
     return newsdesk
 
 

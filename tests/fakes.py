@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import zlib
 from collections.abc import Sequence
 
@@ -10,15 +11,18 @@ import numpy as np
 
 
 class FakeEmbedder:
-    """Bag of hashed words: offline, deterministic, and similar texts really are similar."""
+    """Bag of crc32-hashed words, L2-normalised: offline, deterministic, and similar texts are similar."""
 
     model_id = "fake-bag-of-words-64"
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay  # seconds of blocking work per call, to stand in for a real model
         self.calls = 0
         self.texts = 0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self.delay:
+            time.sleep(self.delay)  # blocks its thread, as a model would: the event loop must not care
         self.calls += 1
         self.texts += len(texts)
         out = np.zeros((len(texts), 64), dtype=np.float32)
