@@ -355,3 +355,16 @@ def test_earlier_or_later_in_the_day_is_the_day_in_focus():
     text = "The minister lands in Cairo on Tuesday and flies to Nairobi later in the day."
     assert _values(text, date(2024, 3, 4)) == {"on Tuesday": "2024-03-05", "later in the day": "2024-03-05"}
     assert _values("He left later in the day.", date(2024, 3, 4)) == {}  # no day to point back at
+
+
+def test_rule_gates_change_no_result(monkeypatch):
+    from retrieval.timeline import expressions
+
+    text = (
+        "A YEAR EARLIER sales fell; two weeks ago, by the end of the month, That Year and the week of March 6"
+        " came after the Cold War. Until then, Oct. 12, the day before the crash, later in the day, year-ago "
+        "results, the current fiscal year and for the year were fine. This Month and next year-end too."
+    )
+    gated = find_expressions(text, date(2024, 3, 6))
+    monkeypatch.setattr(expressions, "_GATES", {})
+    assert find_expressions(text, date(2024, 3, 6)) == gated
