@@ -368,3 +368,11 @@ def test_rule_gates_change_no_result(monkeypatch):
     gated = find_expressions(text, date(2024, 3, 6))
     monkeypatch.setattr(expressions, "_GATES", {})
     assert find_expressions(text, date(2024, 3, 6)) == gated
+
+
+def test_spans_and_anchorless_following_days_are_left_to_tense():
+    published = date(2024, 3, 6)  # a Wednesday
+    assert _values("In the year since the attack, nothing changed.", published) == {}
+    assert _values("The following Monday he left.", published) == {"following Monday": "2024-03-04"}
+    text = "He arrived on March 1. The following Monday he left."
+    assert _values(text, published) == {"on March 1": "2024-03-01", "following Monday": "2024-03-04"}

@@ -415,7 +415,7 @@ def _weekday(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     direction: str
     if rel in ("last", "past", "previous"):
         direction = "before"
-    elif rel in ("next", "coming", "following"):
+    elif rel in ("next", "coming"):
         direction = "after"
     elif rel in ("earlier",):
         direction = "on_or_before"
@@ -755,7 +755,7 @@ _RULES: tuple[_Rule, ...] = (
         "the_year",
         re.compile(
             r"\b[Tt]he\s+year\b(?![-\u2019'])(?!\s+(?:before|after|earlier|later|ago|when|in\s+which|that"
-            r"|of(?!\s+[$£€#\d])|round|two|nineteen|\d|ending))"
+            r"|of(?!\s+[$£€#\d])|round|since|to|two|nineteen|\d|ending))"
         ),
         _the_year,
     ),
