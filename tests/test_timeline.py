@@ -199,6 +199,7 @@ def test_names_and_generic_words_are_not_dates():
         "Theresa May spoke.",
         "May I say something?",
         "The 1990s were good.",
+        "The 1980\u2019s were good.",
         "This is VOA Today.",
         "Today's youth is restless.",
         "He reads the Sunday Times.",

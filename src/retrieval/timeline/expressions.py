@@ -92,7 +92,7 @@ _SPELLED_YEAR = (
     rf"|two\s+thousand(?:\s+and\s+{_ONES}\b|\s+{_ONES}\b)?)"
 )
 _NOT_YEAR_AFTER = re.compile(
-    r"\s*(?:s\b|'s\b|GMT|UTC|EST|EDT|PST|hours\b|local\s+time|[-\s]?(?:feet|foot|meters?|metres?|miles?"
+    r"\s*(?:s\b|['\u2019]s\b|GMT|UTC|EST|EDT|PST|hours\b|local\s+time|[-\s]?(?:feet|foot|meters?|metres?|miles?"
     r"|km|kilometers?|kilometres?|people|shares|troops|workers|dollars|yuan|euros?|pounds|barrels|tons"
     r"|tonnes|cars|jobs|votes|points|members|soldiers|cases|units|students|employees|acres|yards))",
 )
