@@ -377,3 +377,13 @@ def test_spans_and_anchorless_following_days_are_left_to_tense():
     assert _values("The following Monday he left.", published) == {"following Monday": "2024-03-04"}
     text = "He arrived on March 1. The following Monday he left."
     assert _values(text, published) == {"on March 1": "2024-03-01", "following Monday": "2024-03-04"}
+
+
+def test_the_nth_day_of_an_ongoing_event_is_today_only_in_the_present():
+    published = date(2024, 3, 6)
+    assert _values("It's the second day of an offensive.", published) == {"the second day": "2024-03-06"}
+    assert _values("Today is the eighth day of the strike.", published) == {
+        "Today": "2024-03-06",
+        "the eighth day": "2024-03-06",
+    }
+    assert _values("On the second day of the talks, they left.", published) == {}

@@ -571,6 +571,18 @@ def _anaphor(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     return TemporalExpression(m.start(), m.end(), m.group(), None, gran, relative=True, offset_days=None)
 
 
+_PRESENT_COPULA = re.compile(r"\b(?:(?:[Tt]oday|[Ii]t|[Tt]his)\s+is|[Ii]t['\u2019]s)\s+$")
+
+
+def _nth_day(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
+    """``today is the eighth day of the strike``, ``it's the second day of talks``: the present day."""
+    if not _PRESENT_COPULA.search(ctx.text, max(0, m.start() - 12), m.start()):
+        return None  # "the second day of talks" alone may be any day
+    if ctx.published is None:
+        return _expr(m, None, "day", group="span", relative=True, offset=0.0)
+    return _expr(m, iso_day(ctx.published), "day", group="span", relative=True)
+
+
 def _appositive_day(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     """``Oct. 12, the day before the crash``: the day named just before; ``_resolve_anaphora`` fills it."""
     start, end = m.span("day")
@@ -774,6 +786,15 @@ _RULES: tuple[_Rule, ...] = (
         _anaphor,
     ),
     _Rule(
+        "nth_day",
+        re.compile(
+            r"(?P<span>\b(?:the\s+)?(?:first|second|third"
+            r"|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,3}(?:st|nd|rd|th))\s+(?:straight\s+"
+            r"|consecutive\s+|full\s+)?day)\s+(?=(?:of|in|since)\b)"
+        ),
+        _nth_day,
+    ),
+    _Rule(
         "appositive_day",
         re.compile(r",\s+(?P<day>the\s+day)\s+(?=(?:before|after|when|that|on\s+which)\b)"),
         _appositive_day,
@@ -802,6 +823,7 @@ _GATES: dict[str, tuple[bool, tuple[str, ...]]] = {
     "named_month": (False, ("month",)),
     "anaphor": (False, ("year", "month", "day")),
     "appositive_day": (False, ("day",)),
+    "nth_day": (False, ("day",)),
     "then": (False, ("then",)),
     "era": (False, ("War", "Depression")),
 }
