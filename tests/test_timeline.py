@@ -387,3 +387,14 @@ def test_the_nth_day_of_an_ongoing_event_is_today_only_in_the_present():
         "the eighth day": "2024-03-06",
     }
     assert _values("On the second day of the talks, they left.", published) == {}
+
+
+def test_an_elliptic_last_is_the_period_before_this_one():
+    published = date(2024, 3, 6)
+    text = "The gain means twice as high a dividend this year as last."
+    assert _values(text, published) == {"this year": "2024", "last": "2023"}
+    assert _values("Sales rose more so far this month than last.", published) == {
+        "so far this month": "2024-03",
+        "last": "2024-02",
+    }
+    assert _values("He came last.", published) == {}

@@ -900,8 +900,39 @@ def find_expressions(text: str, published: date | None = None) -> list[TemporalE
         taken.append((start, end))
         found.append(expr)
     found.sort(key=lambda e: (e.start, e.end))
-    found = _day_before_after(text, _coordinated_days(text, found))
+    found = _elliptic_last(text, _day_before_after(text, _coordinated_days(text, found)))
     return _resolve_anaphora(text, found)
+
+
+_ELLIPTIC_LAST = re.compile(r"\b(?:as|than)\s+(?P<last>last)\b(?=\s*(?:[.,;:!?)]|$))")
+_THIS_UNIT = re.compile(r"(?i)\bthis\s+(?:week|month|year)$")
+
+
+def _elliptic_last(text: str, found: list[TemporalExpression]) -> list[TemporalExpression]:
+    """``twice as high this year as last``: the bare ``last`` is the period before the one compared."""
+    if "last" not in text:
+        return found
+    added: list[TemporalExpression] = []
+    for m in _ELLIPTIC_LAST.finditer(text):
+        before = [e for e in found if e.end <= m.start() and m.start() - e.end <= 60]
+        if not before or not _THIS_UNIT.search(before[-1].text) or "." in text[before[-1].end : m.start()]:
+            continue
+        this = before[-1]
+        start, end = m.span("last")
+        if this.value is None:
+            offset = -_UNIT_DAYS[this.granularity]
+            added.append(TemporalExpression(start, end, "last", None, this.granularity, None, True, offset))
+            continue
+        if this.granularity == "week":
+            value = iso_week(
+                date.fromisocalendar(int(this.value[:4]), int(this.value[6:]), 1) - timedelta(weeks=1)
+            )
+        elif this.granularity == "month":
+            value = iso_month(*add_months(int(this.value[:4]), int(this.value[5:7]), -1))
+        else:
+            value = f"{int(this.value) - 1:04d}"
+        added.append(TemporalExpression(start, end, "last", value, this.granularity, None, True))
+    return sorted(found + added, key=lambda e: (e.start, e.end)) if added else found
 
 
 # "April 24 and 25", "June 3-5, 1999": a second day of the same month, coordinated with the first.
