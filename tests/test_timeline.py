@@ -253,7 +253,10 @@ def test_merge_orders_events_across_articles():
 @pytest.mark.parametrize(
     "text",
     ["", " ", "\x00\x01", "May", "on", "31 February", "February 30, 2023", "9999 years ago", "Sunday " * 500,
-     "in 0000", "the following year", "Monday, Feb. 30", "“unclosed quote on Friday", "a" * 10000],
+     "in 0000", "the following year", "Monday, Feb. 30", "“unclosed quote on Friday", "a" * 10000,
+     "He left the day before Monday.", "He left the day after Friday.", "It rose this week as last.",
+     "On Friday. The previous Monday he left.", "On Monday. The following Friday he left.",
+     "He met on Dec. 30 and 31.", "It will be back in 5 days.", "On Friday. Until then, later in the day."],
 )  # fmt: skip
 def test_bad_inputs_never_crash(text):
     for published in (None, date(2024, 1, 1), date(1, 1, 1), date(9999, 12, 31)):

@@ -923,16 +923,22 @@ def _elliptic_last(text: str, found: list[TemporalExpression]) -> list[TemporalE
             offset = -_UNIT_DAYS[this.granularity]
             added.append(TemporalExpression(start, end, "last", None, this.granularity, None, True, offset))
             continue
-        if this.granularity == "week":
-            value = iso_week(
-                date.fromisocalendar(int(this.value[:4]), int(this.value[6:]), 1) - timedelta(weeks=1)
-            )
-        elif this.granularity == "month":
-            value = iso_month(*add_months(int(this.value[:4]), int(this.value[5:7]), -1))
-        else:
-            value = f"{int(this.value) - 1:04d}"
+        try:
+            value = _shift_value(this.value, this.granularity, -1)
+        except (ValueError, OverflowError):  # the edge of the calendar
+            continue
         added.append(TemporalExpression(start, end, "last", value, this.granularity, None, True))
     return sorted(found + added, key=lambda e: (e.start, e.end)) if added else found
+
+
+def _shift_value(value: str, granularity: Granularity, step: int) -> str:
+    """An ISO week, month or year value moved by ``step`` of its own unit."""
+    if granularity == "week":
+        monday = date.fromisocalendar(int(value[:4]), int(value[6:]), 1)
+        return iso_week(monday + timedelta(weeks=step))
+    if granularity == "month":
+        return iso_month(*add_months(int(value[:4]), int(value[5:7]), step))
+    return f"{int(value[:4]) + step:04d}"
 
 
 # "April 24 and 25", "June 3-5, 1999": a second day of the same month, coordinated with the first.
@@ -998,7 +1004,11 @@ def _day_before_after(text: str, found: list[TemporalExpression]) -> list[Tempor
         value = expr.value
         offset = expr.offset_days
         if value is not None:
-            value = iso_day(date.fromisoformat(value) + timedelta(days=step))
+            try:
+                value = iso_day(date.fromisoformat(value) + timedelta(days=step))
+            except (ValueError, OverflowError):  # the edge of the calendar
+                out.append(expr)
+                continue
         elif offset is not None:
             offset += step
         out.append(
@@ -1033,11 +1043,16 @@ def _resolve_anaphora(text: str, found: list[TemporalExpression]) -> list[Tempor
                 # "the previous Friday" counts from the day in focus, not from publication
                 anchor = date.fromisoformat(latest.value)
                 weekday = WEEKDAYS[following["weekday"].lower()]
-                if following["rel"].lower() == "previous":
-                    day = weekday_on_or_before(anchor - timedelta(days=1), weekday)
-                else:
-                    day = weekday_on_or_after(anchor + timedelta(days=1), weekday)
-                expr = TemporalExpression(expr.start, expr.end, expr.text, iso_day(day), "day", None, True)
+                try:
+                    if following["rel"].lower() == "previous":
+                        day = weekday_on_or_before(anchor - timedelta(days=1), weekday)
+                    else:
+                        day = weekday_on_or_after(anchor + timedelta(days=1), weekday)
+                    expr = TemporalExpression(
+                        expr.start, expr.end, expr.text, iso_day(day), "day", None, True
+                    )
+                except (ValueError, OverflowError):  # the edge of the calendar: keep the plain reading
+                    pass
         if pending and expr.text.lower() == "then":
             # "until then" points back at a date just named: one within the last sentence or two
             if latest is not None and latest.value is not None and expr.start - latest.end <= _THEN_REACH:
