@@ -301,6 +301,7 @@ def test_a_noun_with_an_infinitive_points_forward():
         ("Revenue rose in the first nine months of the year.", {"the year": "2024"}),
         ("The stock hit a high for the year of $42 in March.", {"the year": "2024", "in March": "2024-03"}),
         ("In 1988 sales rose through the year.", {"In 1988": "1988"}),  # another year is in focus
+        ("In 1988 the firm lost money. For the year, revenue fell.", {"In 1988": "1988"}),
         ("She was named Player of the Year.", {}),
         ("Sales fell from the year before.", {}),
         ("Hate groups grew over the past year.", {"past year": "2023"}),

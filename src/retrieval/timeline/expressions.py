@@ -545,6 +545,8 @@ def _the_year(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
     if _TITLE_BEFORE.search(ctx.text, max(0, m.start() - 30), m.start()):
         return None  # "Player of the Year": a title
     left, right = sentence_bounds(ctx.text, m.start(), m.end())
+    if left > 0:  # the sentence before sets the focus too ("In 1988 it lost money. For the year, ...")
+        left = sentence_bounds(ctx.text, max(0, left - 2), max(0, left - 2))[0]
     if ctx.published is None:
         if any(True for _ in _EXPLICIT_YEAR.finditer(ctx.text, left, right)):
             return None
