@@ -353,3 +353,128 @@ def test_missing_closing_mark_does_not_swallow_the_attribution():
     assert quote.speaker == "the official" and not quote.speaker_resolved
     (quote,) = extract("“We expect a deal by Friday, said Ruth Adler.").quotes
     assert (quote.text, quote.speaker) == ("We expect a deal by Friday", "Ruth Adler")
+
+
+# --- speaker roles ----------------------------------------------------------------------------------
+
+
+def role_of(text: str, name: str) -> str | None:
+    speakers = {s.name: s for s in extract(text).speakers}
+    assert name in speakers, f"{name!r} not among {sorted(speakers)}"
+    return speakers[name].role
+
+
+APPOSITIONS = [
+    (
+        "“We will start building in May,” said Tom Becker, the project engineer, adding that the work"
+        " takes two years.",
+        "Tom Becker",
+        "project engineer",
+    ),
+    (
+        "Tom Becker, a spokesman for the city, said the road “will be closed for a week”.",
+        "Tom Becker",
+        "spokesman for the city",
+    ),
+    (
+        "Tom Becker, a civil engineer with the firm, said “the soil is too soft”.",
+        "Tom Becker",
+        "civil engineer with the firm",
+    ),
+    ("“We need more nurses,” said Dr. Sara Kim, a nurse practitioner.", "Sara Kim", "nurse practitioner"),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "role"), APPOSITIONS)
+def test_role_from_an_apposition_after_the_name(text, name, role):
+    assert role_of(text, name) == role
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "Mayor Ana Silva said the bridge would open in 2026 and called it “a bridge for the whole city”.",
+            "Ana Silva",
+            "Mayor",
+        ),
+        ("Senator John Doe said the bill was “dead on arrival”.", "John Doe", "Senator"),
+        ("“The pool will reopen on Monday,” city spokeswoman Jane Roe said.", "Jane Roe", "city spokeswoman"),
+        (
+            "Police Chief Ann Lee told reporters the suspect was “armed and dangerous”.",
+            "Ann Lee",
+            "Police Chief",
+        ),
+        ("Queen Elizabeth said the year had been “horrible”.", "Elizabeth", "Queen"),
+        (
+            "Secretary of State Anne Blake said the talks were “productive”.",
+            "Anne Blake",
+            "Secretary of State",
+        ),
+        ("Lt. Gov. Dan Patrick said the border was “open”.", "Dan Patrick", "Lt. Gov."),
+        ("Deputy Mayor Jane Roe said the plan was “on track”.", "Jane Roe", "Deputy Mayor"),
+    ],
+)
+def test_role_from_a_title_before_the_name(text, name, role):
+    assert role_of(text, name) == role
+
+
+def test_courtesy_titles_are_no_roles():
+    assert role_of("Mr. Becker said the plan was “a disaster”.", "Becker") is None
+    assert role_of("Dr. Sara Kim said the virus was “dangerous”.", "Sara Kim") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        (
+            "Tom Becker, who heads the agency, said the road “will be closed for a week”.",
+            "head of the agency",
+        ),
+        (
+            "Tom Becker, who is the chief engineer at the plant, said the road “will be closed for a week”.",
+            "chief engineer at the plant",
+        ),
+    ],
+)
+def test_role_from_a_relative_clause(text, role):
+    assert role_of(text, "Tom Becker") == role
+
+
+def test_a_past_relative_clause_gives_no_role():
+    assert role_of("Tom Becker, who headed the agency, said the road was “a mess”.", "Tom Becker") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "nominal"),
+    [
+        (
+            "“We will start building in May,” said Tom Becker, the project engineer.\n"
+            "“It will take two years,” the engineer added.",
+            "the engineer",
+        ),
+        (
+            "Mayor Ana Silva said the bridge would open in 2026.\n"
+            "“It is a bridge for the whole city,” the mayor said.",
+            "the mayor",
+        ),
+        (
+            "Health Minister Sara Kim said hospitals were “at capacity”.\n"
+            "“We need more nurses,” the minister said.",
+            "the minister",
+        ),
+    ],
+)
+def test_new_roles_resolve_role_nominals(text, nominal):
+    result = extract(text)
+    second = [q for q in result.quotes if q.paragraph == 2]
+    assert second and all(q.speaker_resolved for q in second)
+    (first_speaker,) = {q.speaker for q in result.quotes if q.paragraph == 1}
+    assert {q.speaker for q in second} == {first_speaker}
+    speaker = next(s for s in result.speakers if s.name == first_speaker)
+    assert nominal in speaker.aliases
+
+
+def test_an_apposed_role_and_a_title_the_longer_role_wins():
+    text = "Mayor Ana Silva, the city's first female mayor, said the bridge was “a bridge for all”."
+    assert role_of(text, "Ana Silva") == "city's first female mayor"

@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import SpeakerKind
-from .lexicon import ABBREVIATIONS, NON_RESTRICTIVE, PERSON_ROLES, PERSON_SUFFIXES, ROLE_FAMILIES, TITLES
+from .lexicon import (
+    ABBREVIATIONS,
+    NAME_TITLES,
+    NON_RESTRICTIVE,
+    PERSON_ROLES,
+    PERSON_SUFFIXES,
+    ROLE_FAMILIES,
+    ROLE_VERBS,
+    TITLES,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -46,13 +55,23 @@ class Entity:
         return self.mentions[k - 1] if k else None
 
 
+def _title_prefix(span: Span) -> int:
+    """How many leading tokens of an NER span are titles, punctuation or "the" rather than the name."""
+    person = span.label_ == "PERSON"
+    titles = NAME_TITLES if person else TITLES
+    k = 0
+    while k < len(span):
+        tok = span[k]
+        word = tok.lower_.rstrip(".")
+        if not (word in titles or tok.is_punct or tok.lower_ == "the" or (person and word in ABBREVIATIONS)):
+            break
+        k += 1
+    return k
+
+
 def clean_name(span: Span) -> tuple[str, Token | None]:
-    """A name without courtesy titles, possessive endings or edge punctuation; and its first token."""
-    tokens = [t for t in span]
-    while tokens and (
-        tokens[0].lower_.rstrip(".") in TITLES or tokens[0].is_punct or tokens[0].lower_ == "the"
-    ):
-        tokens.pop(0)
+    """A name without titles, possessive endings or edge punctuation; and its first token."""
+    tokens = [t for t in span][_title_prefix(span) :]
     while tokens and (tokens[-1].text in _POSSESSIVE or tokens[-1].is_punct):
         tokens.pop()
     if not tokens:
@@ -79,6 +98,9 @@ def person_noun(tok: Token) -> bool:
     word = ABBREVIATIONS.get(word, word)
     if word in PERSON_ROLES or tok.lemma_.lower() in PERSON_ROLES or word in TITLES:
         return True
+    # "Berman" or "Christian" as a name is no "-man" or "-ian" of a role.
+    if tok.pos_ == "PROPN" and not tok.is_lower and (tok.ent_type_ == "PERSON" or not tok.is_title):
+        return False
     return len(word) > 5 and word.endswith(PERSON_SUFFIXES)
 
 
@@ -92,29 +114,110 @@ def _phrase(head: Token) -> list[Token]:
     return tokens
 
 
-def person_roles(ent: Span) -> list[str]:
-    """Roles the article gives a person at this mention: a title before the name or an apposition."""
+def _glued_stop(tokens: Sequence[Token], k: int) -> bool:
+    """Whether token ``k`` is the full stop of an abbreviation split off by the tokenizer ("Lt" ".")."""
+    tok = tokens[k]
+    if tok.text != "." or k == 0:
+        return False
+    prev = tokens[k - 1]
+    return not prev.whitespace_ and prev.lower_ in ABBREVIATIONS
+
+
+def _is_title_run(tokens: Sequence[Token]) -> bool:
+    """Whether words before a name form a role: they end in a person noun ("Police Chief"), or in a
+    person noun with its office ("Secretary of State", "Minister of Foreign Affairs")."""
+    if not tokens:
+        return False
+    if person_noun(tokens[-1]):
+        return True
+    last = max((k for k, t in enumerate(tokens) if person_noun(t)), default=-1)
+    tail = tokens[last + 1 :]
+    if last < 0 or len(tail) < 2 or tail[0].lower_ not in {"of", "for"}:
+        return False
+    return all(t.is_title or t.lower_ in {"and", "the", "&"} for t in tail[1:])
+
+
+def _before_name(ent: Span) -> list[Token]:
+    """The words before a name that hang off it, and titles the NER span starts with."""
     doc = ent.doc
-    roles: list[str] = []
     root = ent.root
-    # "former Secretary of State Hillary Clinton": the words before the name that hang off it.
     before = {t.i for t in root.subtree if t.i < ent.start}
+    taken: list[Token] = []
     i = ent.start - 1
     while i >= 0 and i in before and doc[i].ent_type_ != "DATE":
+        # "Judge Amy Berman Jackson", named as two people: the words before both are the role.
+        tok = doc[i]
+        if not taken and tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN" and not person_noun(tok):
+            i -= 1
+            continue
+        taken.insert(0, tok)
         i -= 1
-    taken = [doc[j] for j in range(i + 1, ent.start)]
+    # "Mayor Ana Silva" as one NER span: its title is a role too.
+    taken.extend(ent[: _title_prefix(ent)])
     while taken and (taken[-1].is_punct or taken[-1].text in _POSSESSIVE):
         taken.pop()
     # A dateline or bracket before the title ("(UPI) — Former President") is not part of it.
-    cut = max((k for k, t in enumerate(taken) if t.is_punct and t.text not in _POSSESSIVE), default=-1)
-    taken = taken[cut + 1 :]
-    courtesy_only = all(t.lower_.rstrip(".") in COURTESY for t in taken)
-    if taken and person_noun(taken[-1]) and not courtesy_only and (text := _trim(taken)):
+    cut = max(
+        (
+            k
+            for k, t in enumerate(taken)
+            if t.is_punct and t.text not in _POSSESSIVE and not _glued_stop(taken, k)
+        ),
+        default=-1,
+    )
+    return taken[cut + 1 :]
+
+
+def _relative_roles(root: Token) -> list[str]:
+    """Roles a relative clause gives: "X, who heads the agency," and "X, who is the chief engineer,"."""
+    roles: list[str] = []
+    for clause in root.children:
+        if clause.dep_ != "relcl" or clause.tag_ not in {"VBZ", "VBP"}:
+            continue  # present tense only: "who headed the agency" is no longer its head
+        if not any(c.dep_ == "nsubj" and c.lower_ in {"who", "that"} for c in clause.children):
+            continue
+        lemma = clause.lemma_.lower()
+        if lemma in {"be", "serve", "work", "act"}:
+            for child in clause.children:
+                noun = child
+                if child.dep_ == "prep" and child.lower_ == "as":
+                    noun = next((c for c in child.children if c.dep_ == "pobj"), child)
+                if noun.dep_ in {"attr", "pobj"} and person_noun(noun) and (text := _trim(_phrase(noun))):
+                    roles.append(text)
+        elif lemma in ROLE_VERBS:
+            obj = next((c for c in clause.children if c.dep_ == "dobj"), None)
+            if obj is not None and obj.pos_ in {"NOUN", "PROPN"} and (text := _phrase_text(obj)):
+                roles.append(f"{ROLE_VERBS[lemma]} of {text}")
+    return roles
+
+
+def _phrase_text(head: Token) -> str:
+    """Text of a noun phrase up to the first comma after its head, edge punctuation dropped."""
+    tokens = _phrase(head)
+    while tokens and tokens[0].is_punct:
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    if not tokens:
+        return ""
+    return head.doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def person_roles(ent: Span) -> list[str]:
+    """Roles the article gives a person at this mention: a title before the name, an apposition, or a
+    relative clause."""
+    roles: list[str] = []
+    root = ent.root
+    # "former Secretary of State Hillary Clinton": the words before the name that hang off it.
+    taken = _before_name(ent)
+    courtesy_only = all(t.lower_.rstrip(".") in COURTESY or t.is_punct for t in taken)
+    if _is_title_run(taken) and not courtesy_only and (text := _trim(taken)):
         roles.append(text)
     for child in root.children:
         is_role = child.dep_ == "appos" and child.ent_type_ != "PERSON" and person_noun(child)
         if is_role and (text := _trim(_phrase(child))):
             roles.append(text)
+    roles.extend(_relative_roles(root))
     # "his Russian counterpart, Sergei Shoigu": the name is the apposition of the role.
     head = root.head
     if root.dep_ == "appos" and head.pos_ == "NOUN" and head.ent_type_ != "PERSON" and person_noun(head):

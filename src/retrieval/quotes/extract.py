@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "quotes-2"  # bump whenever the output changes: results are cached by it
+EXTRACTOR_VERSION = "quotes-3"  # bump whenever the output changes: results are cached by it
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CLIMB_DEPS = frozenset({"conj", "xcomp", "advcl", "pcomp"})  # verbs that share their head's subject
 _NP_DROP = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis"})
@@ -668,14 +668,16 @@ def _resolve(head: Token, number: int, registry: Registry, state: _State) -> _Wh
         return _document(head, tokens, surface, number, registry, state)
     if entity is not None and (head.pos_ == "PROPN" or registry.entity_at(number, head.i) is entity):
         return _Who(entity.name, True, entity.kind, surface, entity)
-    if head.pos_ == "PROPN":
+    # "the minister" tagged as a proper noun is still a role nominal.
+    role_noun = lemma in PERSON_ROLES or head.lower_ in PERSON_ROLES
+    if head.pos_ == "PROPN" and not (role_noun and head.is_lower):
         known = registry.person_named(head.text, pos)
         if known is not None:
             known.add_alias(head.text)
             return _Who(known.name, True, "person", surface, known)
         kind: SpeakerKind = "organisation" if any(t.lower_ in ORG_NOUNS for t in tokens) else "person"
         return _Who(surface, True, kind, surface)
-    if lemma in PERSON_ROLES or head.lower_ in PERSON_ROLES:
+    if role_noun:
         modifiers = [
             t.lower_ for t in tokens if t.i != head.i and t.dep_ in {"amod", "compound"} and t.is_alpha
         ]

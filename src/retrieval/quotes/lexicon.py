@@ -55,6 +55,20 @@ PERSON_ROLES = frozenset(
     star actor actress singer rapper comedian musician artist producer owner investor banker
     pollster consultant lobbyist correspondent columnist commentator blogger veteran soldier trooper
     agent detective investigator inspector auditor challenger incumbent narrator spokespeople
+    engineer architect planner designer technician mechanic electrician builder contractor surveyor
+    geologist chemist physicist biologist nurse practitioner paramedic medic therapist psychologist
+    psychiatrist pharmacist dentist veterinarian epidemiologist pathologist coroner examiner pilot
+    farmer rancher chef baker accountant treasurer clerk controller comptroller registrar recorder
+    councilman councilwoman councillor councilor alderman alderwoman assemblyman assemblywoman
+    selectman ombudsman delegate speaker whip magistrate justice solicitor barrister counsel
+    counselor counsellor defender warden constable ranger firefighter policeman policewoman
+    patrolman trustee regent provost dean rector lecturer instructor tutor librarian curator
+    historian archaeologist anthropologist sociologist biographer novelist poet playwright
+    photographer filmmaker director organizer organiser coordinator supervisor foreman steward
+    negotiator mediator arbitrator broker trader dealer entrepreneur president-elect
+    vice-president undersecretary attaché attache consul governor-general premier-elect cfo coo cto
+    cio chieftain elder sheikh cleric preacher minister-president missionary nun monk archbishop
+    deacon reverend chaplain
     """.split()
 )
 # Endings of nouns that name a person by function ("economist", "politician", "chairwoman").
@@ -127,6 +141,39 @@ TITLES = frozenset(
     judge justice mayor ambassador pope king queen prince princess
     """.split()
 )
+# Title words that stand before a name as part of a role ("Mayor Ana Silva", "Police Chief Ann Lee");
+# when the NER span starts with them, they are the role, not the name.
+NAME_TITLES = TITLES | frozenset(
+    """
+    chief coach sheriff commissioner superintendent councilman councilwoman councillor councilor
+    alderman assemblyman assemblywoman detective inspector officer sergeant lieutenant captain colonel
+    general admiral commander marshal corporal trooper constable deputy vice chairman
+    chairwoman chair speaker leader director rabbi pastor father reverend bishop archbishop cardinal
+    imam sheikh emir sultan emperor empress crown president-elect premier-elect
+    professor attorney prosecutor treasurer comptroller auditor
+    """.split()
+)
+# Verbs of a relative clause that give the person a role ("X, who heads the agency," is its head).
+ROLE_VERBS = {
+    "head": "head",
+    "lead": "leader",
+    "chair": "chair",
+    "direct": "director",
+    "manage": "manager",
+    "run": "head",
+    "own": "owner",
+    "found": "founder",
+    "coach": "coach",
+    "represent": "representative",
+    "advise": "adviser",
+    "command": "commander",
+    "edit": "editor",
+    "teach": "teacher",
+    "oversee": "head",
+    "supervise": "supervisor",
+    "coordinate": "coordinator",
+    "govern": "governor",
+}
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 GROUP_PRONOUNS = frozenset({"it", "they", "we"})
