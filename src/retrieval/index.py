@@ -223,14 +223,19 @@ def _embed_missing(
 ) -> None:
     chunks = {a.id: split_passages(a, max_words=params.max_words, overlap=params.overlap) for a in missing}
     texts = [p.text for a in missing for p in chunks[a.id]]
-    blocks = []
+    # Embed in blocks (for the progress bar) of texts sorted by length, as the model itself sorts within a
+    # call: similar lengths share a batch and little padding is computed. Rows are put back in order after.
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors = np.zeros((len(texts), 0), dtype=np.float32)
     bar = progress(len(texts)) if progress is not None else nullcontext(lambda _n: None)
     with bar as advance:
         for start in range(0, len(texts), ENCODE_BLOCK):
-            block = texts[start : start + ENCODE_BLOCK]
-            blocks.append(embedder.encode(block))
-            advance(len(block))
-    vectors = np.vstack(blocks) if blocks else np.zeros((0, 1), dtype=np.float32)
+            rows = order[start : start + ENCODE_BLOCK]
+            block = embedder.encode([texts[i] for i in rows])
+            if not vectors.shape[1]:
+                vectors = np.zeros((len(texts), block.shape[1]), dtype=np.float32)
+            vectors[rows] = block
+            advance(len(rows))
     row = 0
     for article in missing:
         passages = chunks[article.id]
