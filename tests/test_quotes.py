@@ -478,3 +478,58 @@ def test_new_roles_resolve_role_nominals(text, nominal):
 def test_an_apposed_role_and_a_title_the_longer_role_wins():
     text = "Mayor Ana Silva, the city's first female mayor, said the bridge was “a bridge for all”."
     assert role_of(text, "Ana Silva") == "city's first female mayor"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "“It was bad,” said Maria Chen, one of the mayor's closest aides.",
+            "Maria Chen",
+            "one of the mayor's closest aides",
+        ),
+        (
+            "“It is fiscally irresponsible,” said Paul Grant, a senior fellow at the Rowan Institute.",
+            "Paul Grant",
+            "senior fellow at the Rowan Institute",
+        ),
+        (
+            "“The numbers are wrong,” said Jean-Luc Moreau, the foreign minister of Belgium.",
+            "Jean-Luc Moreau",
+            "foreign minister of Belgium",
+        ),
+    ],
+)
+def test_more_appositions(text, name, role):
+    assert role_of(text, name) == role
+
+
+def test_an_office_goes_before_a_party_affiliation():
+    assert (
+        role_of("Senator Ruth Hale, Democrat of Oregon, said the bill was “a start”.", "Ruth Hale")
+        == "Senator"
+    )
+
+
+def test_a_courtesy_title_with_a_modifier_is_no_role():
+    result = extract("“I was humiliated,” said former Miss Universe Alicia Lopez.")
+    assert all(s.role is None for s in result.speakers)
+
+
+def test_a_surname_tagged_as_an_organisation_is_the_person():
+    text = (
+        "The network asked NBC’s Dana Holt, the moderator for the debate, to check facts. "
+        "Holt said the rules were “clear”."
+    )
+    (quote,) = extract(text).quotes
+    assert quote.speaker == "Dana Holt"
+    assert role_of(text, "Dana Holt") == "moderator for the debate"
+
+
+def test_a_word_before_a_name_is_not_part_of_it():
+    text = (
+        "Beyond Becker’s own plans is the question of money. Becker says the budget is “enough”.\n"
+        "Tom Becker, the project engineer, agreed."
+    )
+    (quote,) = extract(text).quotes
+    assert quote.speaker == "Tom Becker"

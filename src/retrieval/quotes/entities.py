@@ -13,6 +13,7 @@ from .lexicon import (
     ABBREVIATIONS,
     NAME_TITLES,
     NON_RESTRICTIVE,
+    ORG_NOUNS,
     PERSON_ROLES,
     PERSON_SUFFIXES,
     ROLE_FAMILIES,
@@ -57,13 +58,21 @@ class Entity:
 
 def _title_prefix(span: Span) -> int:
     """How many leading tokens of an NER span are titles, punctuation or "the" rather than the name."""
-    person = span.label_ == "PERSON"
+    person = span.label_ == "PERSON" or is_person(span)
     titles = NAME_TITLES if person else TITLES
     k = 0
     while k < len(span):
         tok = span[k]
         word = tok.lower_.rstrip(".")
-        if not (word in titles or tok.is_punct or tok.lower_ == "the" or (person and word in ABBREVIATIONS)):
+        dotted = tok.text.endswith(".") or (
+            k + 1 < len(span) and span[k + 1].text == "." and not tok.whitespace_
+        )
+        if not (
+            word in titles
+            or tok.is_punct
+            or tok.lower_ == "the"
+            or (person and dotted and word in ABBREVIATIONS)
+        ):
             break
         k += 1
     return k
@@ -72,6 +81,12 @@ def _title_prefix(span: Span) -> int:
 def clean_name(span: Span) -> tuple[str, Token | None]:
     """A name without titles, possessive endings or edge punctuation; and its first token."""
     tokens = [t for t in span][_title_prefix(span) :]
+    # "Beyond Trump's finances", "Lawmakers Rip Donald Trump": a word governing the name is not part of it.
+    if len(tokens) > 1 and span.label_ == "PERSON":
+        rest = {t.i for t in tokens[1:]}
+        function_word = tokens[0].pos_ in {"ADP", "SCONJ", "CCONJ", "DET", "ADV", "PART", "PRON"}
+        if function_word or any(c.dep_ in {"pobj", "dobj"} and c.i in rest for c in tokens[0].children):
+            tokens = tokens[1:]
     while tokens and (tokens[-1].text in _POSSESSIVE or tokens[-1].is_punct):
         tokens.pop()
     if not tokens:
@@ -106,7 +121,7 @@ def person_noun(tok: Token) -> bool:
 
 def _phrase(head: Token) -> list[Token]:
     """A role phrase: the head's subtree without relative clauses, up to the first comma after it."""
-    dropped = {t.i for c in head.children if c.dep_ in _CLAUSE_DEPS for t in c.subtree}
+    dropped = {t.i for c in head.subtree if c.i != head.i and c.dep_ in _CLAUSE_DEPS for t in c.subtree}
     tokens = [t for t in head.subtree if t.i not in dropped]
     for k, tok in enumerate(tokens):
         if tok.i > head.i and tok.text in {",", ";", "(", "—", "–"}:
@@ -210,12 +225,18 @@ def person_roles(ent: Span) -> list[str]:
     root = ent.root
     # "former Secretary of State Hillary Clinton": the words before the name that hang off it.
     taken = _before_name(ent)
-    courtesy_only = all(t.lower_.rstrip(".") in COURTESY or t.is_punct for t in taken)
+    # "Mr.", "former Miss": a courtesy title, even with a modifier, is no role.
+    courtesy_only = bool(taken) and taken[-1].lower_.rstrip(".") in COURTESY
     if _is_title_run(taken) and not courtesy_only and (text := _trim(taken)):
         roles.append(text)
     for child in root.children:
-        is_role = child.dep_ == "appos" and child.ent_type_ != "PERSON" and person_noun(child)
-        if is_role and (text := _trim(_phrase(child))):
+        if child.dep_ != "appos" or child.ent_type_ == "PERSON":
+            continue
+        # "Benjamin J. Rhodes, one of the president's closest aides": the role is the group's.
+        of = next((c for c in child.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        group = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        is_one = child.lower_ == "one" and group is not None and person_noun(group)
+        if (is_one or person_noun(child)) and (text := _trim(_phrase(child))):
             roles.append(text)
     roles.extend(_relative_roles(root))
     # "his Russian counterpart, Sergei Shoigu": the name is the apposition of the role.
@@ -227,12 +248,32 @@ def person_roles(ent: Span) -> list[str]:
     return roles
 
 
+def is_person(ent: Span) -> bool:
+    """Whether an NER mention names a person: tagged so, or a personal name tagged as an organisation
+    that an apposition gives a person's role ("Vann R. Newkirk II, a writer for The Atlantic")."""
+    if ent.label_ == "PERSON":
+        return True
+    if ent.label_ != "ORG":
+        return False
+    words = [t for t in ent if not t.is_punct]
+    if not 2 <= len(words) <= 4 or ent[0].lower_ == "the":
+        return False
+    if any(t.pos_ != "PROPN" or not t.text[0].isupper() or t.lower_ in ORG_NOUNS for t in words):
+        return False
+    return any(c.dep_ == "appos" and c.pos_ == "NOUN" and person_noun(c) for c in ent.root.children)
+
+
 def _normal(word: str) -> str:
     """A role word lower-cased, without edge punctuation or possessive, abbreviations spelled out."""
     word = word.strip(",.;:").lower()
     for ending in ("'s", "’s"):
         word = word.removesuffix(ending)
     return ABBREVIATIONS.get(word, word)
+
+
+def _part_of_a_name(words: tuple[str, ...], full_names: Sequence[tuple[str, ...]]) -> bool:
+    """Whether words are a person's full name or its surname ("Holt" of "Lester Holt")."""
+    return any(words[-1] == full[-1] and set(words) <= set(full) for full in full_names)
 
 
 class Registry:
@@ -251,7 +292,7 @@ class Registry:
         # Full names known anywhere in the article: a surname used before the full name still resolves.
         full_names: list[tuple[str, ...]] = []
         for _, ent in people:
-            if ent.label_ == "PERSON":
+            if is_person(ent):
                 name, _first = clean_name(ent)
                 words = tuple(name.split())
                 if len(words) >= 2 and words not in full_names:
@@ -265,8 +306,10 @@ class Registry:
         if not name or first is None or not any(ch.isalpha() for ch in name):
             return
         pos: Pos = (number, first.idx)
-        kind: SpeakerKind = "person" if ent.label_ == "PERSON" else "organisation"
+        kind: SpeakerKind = "person" if is_person(ent) else "organisation"
         words = tuple(name.split())
+        if kind == "organisation" and ent.label_ == "ORG" and _part_of_a_name(words, full_names):
+            kind = "person"  # "Holt" tagged as an organisation after "Lester Holt, the moderator"
         entity = self._person(words, pos, full_names) if kind == "person" else self._org(words)
         if entity is None:
             entity = Entity(name=name, kind=kind, words=words)

@@ -20,6 +20,7 @@ from .lexicon import (
     NAME_FUNCTION_WORDS,
     NAMING_NOUNS,
     ORG_NOUNS,
+    PARTY_NOUNS,
     PERSON_PRONOUNS,
     PERSON_ROLES,
     SPEECH_NOUNS,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "quotes-3"  # bump whenever the output changes: results are cached by it
+EXTRACTOR_VERSION = "quotes-4"  # bump whenever the output changes: results are cached by it
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CLIMB_DEPS = frozenset({"conj", "xcomp", "advcl", "pcomp"})  # verbs that share their head's subject
 _NP_DROP = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis"})
@@ -788,9 +789,17 @@ class _Tally:
     aliases: list[str] = field(default_factory=list)
 
 
+def _affiliation(role: str) -> bool:
+    """Whether a role only names a party and a place ("Democrat of California")."""
+    words = role.split()
+    return len(words) >= 3 and words[0].lower() in PARTY_NOUNS and words[1] == "of"
+
+
 def _best_role(roles: Sequence[str]) -> str | None:
-    """The first role of several words ("Chinese Defense Minister" over "Sen."), else the first."""
-    return next((r for r in roles if len(r.split()) > 1), roles[0] if roles else None)
+    """The first role of several words ("Chinese Defense Minister" over "Sen."), else the first; an office
+    goes before a party affiliation ("Senator" over "Democrat of California")."""
+    ranked = [r for r in roles if not _affiliation(r)] or list(roles)
+    return next((r for r in ranked if len(r.split()) > 1), ranked[0] if ranked else None)
 
 
 def _speakers(

@@ -68,9 +68,11 @@ PERSON_ROLES = frozenset(
     negotiator mediator arbitrator broker trader dealer entrepreneur president-elect
     vice-president undersecretary attaché attache consul governor-general premier-elect cfo coo cto
     cio chieftain elder sheikh cleric preacher minister-president missionary nun monk archbishop
-    deacon reverend chaplain
+    deacon reverend chaplain fellow associate liaison widow widower democrat republican libertarian
     """.split()
 )
+# Party members as role nouns ("Democrat of California" is an affiliation rather than an office).
+PARTY_NOUNS = frozenset("democrat republican libertarian independent conservative liberal socialist".split())
 # Endings of nouns that name a person by function ("economist", "politician", "chairwoman").
 PERSON_SUFFIXES = ("ist", "ian", "man", "woman", "person")
 # Abbreviated titles as they appear before names ("Gov. Mike Pence" is a governor).
@@ -91,6 +93,8 @@ ABBREVIATIONS = {
     "prof": "professor",
     "dr": "doctor",
     "pres": "president",
+    "sens": "senator",
+    "reps": "representative",
 }
 # Generic role nouns that stand for any of several specific roles ("the Russian leader" is a president).
 ROLE_FAMILIES: dict[str, frozenset[str]] = {
