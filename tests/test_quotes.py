@@ -533,3 +533,12 @@ def test_a_word_before_a_name_is_not_part_of_it():
     )
     (quote,) = extract(text).quotes
     assert quote.speaker == "Tom Becker"
+
+
+def test_an_indefinite_role_nominal_is_someone_new():
+    text = (
+        "“We will start building in May,” said Tom Becker, the project engineer.\n"
+        "“It is a mistake,” an engineer at the rival firm said."
+    )
+    second = [q for q in extract(text).quotes if q.paragraph == 2]
+    assert [(q.speaker, q.speaker_resolved) for q in second] == [("an engineer at the rival firm", False)]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "quotes-4"  # bump whenever the output changes: results are cached by it
+EXTRACTOR_VERSION = "quotes-5"  # bump whenever the output changes: results are cached by it
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CLIMB_DEPS = frozenset({"conj", "xcomp", "advcl", "pcomp"})  # verbs that share their head's subject
 _NP_DROP = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis"})
@@ -682,7 +682,9 @@ def _resolve(head: Token, number: int, registry: Registry, state: _State) -> _Wh
         modifiers = [
             t.lower_ for t in tokens if t.i != head.i and t.dep_ in {"amod", "compound"} and t.is_alpha
         ]
-        found = registry.by_role(lemma, modifiers, pos)
+        # "an engineer said" is someone new; "the engineer said" is the one the article named.
+        indefinite = any(c.dep_ == "det" and c.lower_ in {"a", "an", "another"} for c in head.children)
+        found = None if indefinite else registry.by_role(lemma, modifiers, pos)
         if found is not None:
             found.add_alias(surface)
             return _Who(found.name, True, "person", surface, found)
