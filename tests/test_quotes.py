@@ -79,9 +79,53 @@ def test_quotes_come_in_article_order(bundled):
 
 
 def test_partial_quote_in_reported_speech(bundled):
-    (quote,) = in_paragraph(bundled, 1)
+    # The reported clause is an indirect quote, its quoted fragment a partial quote of its own.
+    clause, quote = in_paragraph(bundled, 1)
+    assert clause.kind == "indirect"
+    assert clause.text.startswith(
+        "the Chinese military is ready to “strengthen strategic communications” with"
+    )
     assert quote.kind == "partial"
     assert quote.text == "strengthen strategic communications"
+
+
+# Paragraphs whose speech verb governs a reported clause holding quoted fragments, with its start.
+MIXED_CLAUSES = {
+    1: "the Chinese military is ready to “strengthen",
+    5: "military cooperation plays an “important role",
+    8: "The Chinese and Russian armies “maintained",
+    9: "This interaction “enriched",
+    12: "it is neutral but maintains an “unrestricted” relationship with Russia",
+    17: "the Chinese military had “deployed troops",
+}
+
+
+@pytest.mark.parametrize(("number", "opening"), sorted(MIXED_CLAUSES.items()))
+def test_a_reported_clause_with_quoted_fragments_is_also_an_indirect_quote(bundled, number, opening):
+    quotes = in_paragraph(bundled, number)
+    (clause,) = [q for q in quotes if q.kind == "indirect"]
+    assert clause.text.startswith(opening)
+    # The clause holds its fragments, marks and all; each is still a partial quote of the same speaker.
+    inside = [q for q in quotes if q.kind == "partial" and clause.start < q.start and q.end < clause.end]
+    assert inside
+    assert all(f"“{q.text}" in clause.text and q.speaker == clause.speaker for q in inside)
+
+
+def test_the_model_indirect_quote_of_the_spec(bundled):
+    clause, fragment = in_paragraph(bundled, 12)
+    assert (clause.kind, clause.speaker) == ("indirect", "China")
+    assert clause.text == (
+        "it is neutral but maintains an “unrestricted” relationship with Russia and has refused to criticize"
+        " the invasion"
+    )
+    assert (fragment.kind, fragment.text) == ("partial", "unrestricted")
+
+
+def test_no_indirect_copy_without_a_reported_clause_of_its_own(bundled):
+    # "recalled the “…”", "agreed to “…”", "stressed the importance of “…”": no clause; "stated that it
+    # was “…”": two words outside the marks; direct quotes are the whole content.
+    for number in (2, 3, 4, 10, 13, 16, 18, 20):
+        assert all(q.kind != "indirect" for q in in_paragraph(bundled, number)), number
 
 
 def test_direct_quote_with_inverted_attribution(bundled):
@@ -100,7 +144,7 @@ def test_nominal_speakers_resolve_to_the_person_whose_role_fits(bundled):
 
 def test_all_fragments_of_a_paragraph_are_found(bundled):
     assert len(in_paragraph(bundled, 4)) == 3
-    texts = [q.text for q in in_paragraph(bundled, 5)]
+    texts = [q.text for q in in_paragraph(bundled, 5) if q.kind == "partial"]
     assert texts[0] == "important role in Russia-China relations"
     # ". expressed hope that …": the subject was lost, the sentence continues Putin's remarks.
     assert texts[1].startswith("enhance cooperation in joint training")
@@ -338,8 +382,10 @@ def test_possessed_speech_noun_attributes_the_fragment():
 
 def test_subject_found_across_a_preposition():
     text = "Gail Porter spoke later. After saying the plan was “dead on arrival,” she left the room."
-    (quote,) = extract(text).quotes
-    assert quote.speaker == "Gail Porter"
+    clause, quote = extract(text).quotes
+    assert (clause.kind, clause.text) == ("indirect", "the plan was “dead on arrival,”")
+    assert quote.kind == "partial"
+    assert clause.speaker == quote.speaker == "Gail Porter"
 
 
 def test_first_person_narrator_stays_as_written():
@@ -521,8 +567,10 @@ def test_a_surname_tagged_as_an_organisation_is_the_person():
         "The network asked NBC’s Dana Holt, the moderator for the debate, to check facts. "
         "Holt said the rules were “clear”."
     )
-    (quote,) = extract(text).quotes
-    assert quote.speaker == "Dana Holt"
+    assert [(q.kind, q.speaker) for q in extract(text).quotes] == [
+        ("indirect", "Dana Holt"),
+        ("partial", "Dana Holt"),
+    ]
     assert role_of(text, "Dana Holt") == "moderator for the debate"
 
 
@@ -531,8 +579,10 @@ def test_a_word_before_a_name_is_not_part_of_it():
         "Beyond Becker’s own plans is the question of money. Becker says the budget is “enough”.\n"
         "Tom Becker, the project engineer, agreed."
     )
-    (quote,) = extract(text).quotes
-    assert quote.speaker == "Tom Becker"
+    assert [(q.kind, q.text, q.speaker) for q in extract(text).quotes] == [
+        ("indirect", "the budget is “enough”", "Tom Becker"),
+        ("partial", "enough", "Tom Becker"),
+    ]
 
 
 def test_an_indefinite_role_nominal_is_someone_new():
@@ -542,3 +592,78 @@ def test_an_indefinite_role_nominal_is_someone_new():
     )
     second = [q for q in extract(text).quotes if q.paragraph == 2]
     assert [(q.speaker, q.speaker_resolved) for q in second] == [("an engineer at the rival firm", False)]
+
+
+# --- reported clauses holding quoted fragments ------------------------------------------------------
+
+
+def test_a_reported_clause_with_a_fragment_gives_the_clause_and_the_fragment():
+    text = (
+        "China has said it is neutral but maintains an “unrestricted” relationship with Russia and has"
+        " refused to criticize the invasion."
+    )
+    clause, fragment = extract(text).quotes
+    assert (clause.kind, clause.speaker) == ("indirect", "China")
+    assert clause.text == (
+        "it is neutral but maintains an “unrestricted” relationship with Russia and has refused to criticize"
+        " the invasion"
+    )
+    assert text[clause.start : clause.end] == clause.text
+    assert (fragment.kind, fragment.speaker, fragment.text) == ("partial", "China", "unrestricted")
+    # The same clause without marks is the same indirect quote.
+    (plain,) = extract(text.replace("an “unrestricted”", "a close")).quotes
+    assert plain.kind == "indirect" and plain.text.startswith("it is neutral but maintains a close")
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        (
+            "Senator Jane Doe warned that the new rules would make it “almost impossible” for small farms.",
+            "the new rules would make it “almost impossible” for small farms",
+        ),
+        (
+            "Jane Doe said the ministry “will not back down” and that the talks would resume next week.",
+            "the ministry “will not back down” and that the talks would resume next week",
+        ),
+        (
+            "The plan would cut “wasteful” spending by half, according to Mayor John Reed.",
+            "The plan would cut “wasteful” spending by half",
+        ),
+    ],
+)
+def test_any_speech_verb_or_according_to_gives_the_clause(text, clause):
+    quotes = extract(text).quotes
+    (indirect,) = [q for q in quotes if q.kind == "indirect"]
+    assert indirect.text == clause
+    assert all(q.speaker in {"Jane Doe", "John Reed"} for q in quotes)
+    assert [q.start for q in quotes] == sorted(q.start for q in quotes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We will not back down,” said Li Wei, the minister.",
+        "Governor Anna Berg said: “The budget is balanced and the schools are funded.”",
+        "“The budget is balanced,” Anna Berg said, “and the schools are funded.”",
+        "Anna Berg said “the budget is balanced”.",
+    ],
+)
+def test_a_direct_quote_gets_no_indirect_copy(text):
+    quotes = extract(text).quotes
+    assert quotes and all(q.kind != "indirect" for q in quotes)
+
+
+def test_a_clause_that_is_little_more_than_the_fragment_stays_partial():
+    # "it was" is two words outside the marks: the partial quote already says it all.
+    (quote,) = extract("Mayor John Reed said it was “a disaster”.").quotes
+    assert (quote.kind, quote.text) == ("partial", "a disaster")
+
+
+def test_a_direct_quote_beside_a_reported_clause_with_a_fragment():
+    text = "“We are ready,” Jane Doe said, adding that the troops had “already arrived” at the border."
+    assert [(q.kind, q.text) for q in extract(text).quotes] == [
+        ("direct", "We are ready"),
+        ("indirect", "the troops had “already arrived” at the border"),
+        ("partial", "already arrived"),
+    ]

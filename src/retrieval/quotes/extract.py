@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "quotes-5"  # bump whenever the output changes: results are cached by it
+EXTRACTOR_VERSION = "quotes-6"  # bump whenever the output changes: results are cached by it
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CLIMB_DEPS = frozenset({"conj", "xcomp", "advcl", "pcomp"})  # verbs that share their head's subject
 _NP_DROP = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis"})
@@ -41,6 +41,7 @@ _MAX_CHAIN = 12  # dependency hops from a quote to its cue verb; parses are shal
 _CONTEXT_PARAGRAPHS = 1  # an unattributed quote continues the speaker of this many paragraphs back
 _PRONOUN_PARAGRAPHS = 2
 _TAIL_WORDS = 6  # "…, the official said on Monday." : words allowed after the verb of an attribution
+_MIXED_WORDS = 3  # words outside the marks for a reported clause with quoted fragments to be indirect
 _NEXT_SENTENCE_WORDS = 12  # "“…?” Graham asked." : a short sentence after a quote can attribute it
 _COGNITIVE = frozenset({"believe", "think", "want", "hope", "feel", "wonder", "fear", "know"})
 _PEOPLE_NOUNS = frozenset(
@@ -143,7 +144,8 @@ def _extract(article: Article) -> QuoteExtraction:
                     group_id += 1
                     candidates[-1].group = group_id
                 open_group = candidates[-1].group if candidates else None
-        candidates.extend(_indirect_candidates(doc, spans))
+        direct = [(c.start, c.end) for c in candidates if c.kind == "direct"]
+        candidates.extend(_indirect_candidates(doc, spans, direct))
         ranges = _quote_positions(spans)
         candidates.sort(key=lambda c: c.start)
         for cand in candidates:
@@ -415,8 +417,15 @@ def _colon_intro(
     return next((t for t in reversed(list(last)) if _is_cue(t)), None)
 
 
-def _indirect_candidates(doc: Doc, spans: Sequence[MarkSpan]) -> list[_Candidate]:
-    """Reported speech without quotation marks: "X said (that) …" and "according to X"."""
+def _indirect_candidates(
+    doc: Doc, spans: Sequence[MarkSpan], direct: Sequence[tuple[int, int]]
+) -> list[_Candidate]:
+    """Reported speech: "X said (that) …" and "according to X", quoted fragments and all.
+
+    A reported clause holding quoted fragments ("China has said it is neutral but maintains an
+    “unrestricted” relationship …") is an indirect quote as a whole, beside its partial quotes; see
+    ``_mixed_clause`` for when.
+    """
     ranges = _quote_positions(spans)
     out: list[_Candidate] = []
     for tok in doc:
@@ -424,12 +433,13 @@ def _indirect_candidates(doc: Doc, spans: Sequence[MarkSpan]) -> list[_Candidate
             continue
         if tok.lower_ == "according" and tok.dep_ == "prep":
             sent = tok.sent
-            if any(ch in ALL_MARKS for ch in sent.text):
-                continue
             before = [t for t in sent if t.i < tok.left_edge.i]
             after = [t for t in sent if t.i > tok.right_edge.i]
             part = before if len(before) >= len(after) else after
-            cand = _clause(part, "indirect")
+            if any(ch in ALL_MARKS for ch in sent.text):
+                cand = _mixed_clause(doc, part, tok, spans, direct)
+            else:
+                cand = _clause(part, "indirect")
             if cand is not None:
                 cand.cue = tok
                 out.append(cand)
@@ -443,15 +453,61 @@ def _indirect_candidates(doc: Doc, spans: Sequence[MarkSpan]) -> list[_Candidate
             continue
         clause = [t for t in ccomp.subtree]
         lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)
-        if any(ch in ALL_MARKS for ch in doc.text[lo:hi]) or any(s < hi and lo < e for s, e in ranges):
-            continue
-        while clause and (clause[0].dep_ == "mark" or clause[0].is_punct):
+        while clause and (
+            clause[0].dep_ == "mark" or (clause[0].is_punct and not _in_quotes(clause[0], ranges))
+        ):
             clause.pop(0)
-        cand = _clause(clause, "indirect")
+        if any(ch in ALL_MARKS for ch in doc.text[lo:hi]) or any(s < hi and lo < e for s, e in ranges):
+            cand = _mixed_clause(doc, clause, tok, spans, direct)
+        else:
+            cand = _clause(clause, "indirect")
         if cand is not None:
             cand.cue = tok
             out.append(cand)
     return out
+
+
+def _mixed_clause(
+    doc: Doc,
+    tokens: Sequence[Token],
+    cue: Token,
+    spans: Sequence[MarkSpan],
+    direct: Sequence[tuple[int, int]],
+) -> _Candidate | None:
+    """The indirect quote for a reported clause that holds quoted fragments, or None.
+
+    The rule: the clause (the span an unquoted clause would give) is widened to take in whole every
+    quotation it touches, marks included, and must stay inside the cue's sentence. It is an indirect
+    quote when (a) none of those quotations is a direct quote (“…,” said Li. / Li said: “…”: the
+    quotation is the whole content, an indirect copy would only repeat it) and (b) at least
+    ``_MIXED_WORDS`` words lie outside the marks, so the reporter's own words carry part of what was
+    said ("the Chinese military had “deployed troops …”" yes; "it was “ready to …”" no: that is the
+    fragment with a pronoun and a copula, and the partial quote already says it). The fragments stay
+    partial quotes of their own.
+    """
+    ranges = _quote_positions(spans)
+    items = [t for t in tokens if not t.is_space]
+    if not items:
+        return None
+    lo, hi = items[0].idx, items[-1].idx + len(items[-1].text)
+    touched = [s for s in spans if s.start < hi and lo < s.end]
+    if any(s.inner_start < de and ds < s.inner_end for s in touched for ds, de in direct):
+        return None
+    for span in touched:
+        lo, hi = min(lo, span.start), max(hi, span.end)
+    sent = cue.sent
+    if lo < sent.start_char or hi > sent.end_char or lo <= cue.idx < hi:
+        return None
+    inside = [t for t in doc if t.idx >= lo and t.idx + len(t.text) <= hi]
+    if sum(t.is_alpha and not _in_quotes(t, ranges) for t in inside) < _MIXED_WORDS:
+        return None
+    while inside and inside[0].is_punct and not _in_quotes(inside[0], ranges):
+        inside.pop(0)
+    while inside and inside[-1].is_punct and not _in_quotes(inside[-1], ranges):
+        inside.pop()
+    if not inside:
+        return None
+    return _Candidate(kind="indirect", start=inside[0].idx, end=inside[-1].idx + len(inside[-1].text))
 
 
 def _clause(tokens: Sequence[Token], kind: QuoteKind) -> _Candidate | None:
