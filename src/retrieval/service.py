@@ -155,7 +155,7 @@ class Newsdesk:
             if wanted in {alias.casefold() for alias in (s.name, *s.aliases)}
         }
         if not matches:
-            # Fall back to a word of a name ("putin" for "Vladimir Putin").
+            # Fall back to a word of a name ("smith" for "Jane Smith").
             matches = {
                 (s.article, s.name)
                 for s in speakers

@@ -239,7 +239,7 @@ def person_roles(ent: Span) -> list[str]:
         if (is_one or person_noun(child)) and (text := _trim(_phrase(child))):
             roles.append(text)
     roles.extend(_relative_roles(root))
-    # "his Russian counterpart, Sergei Shoigu": the name is the apposition of the role.
+    # "his French counterpart, Jean Dupont": the name is the apposition of the role.
     head = root.head
     if root.dep_ == "appos" and head.pos_ == "NOUN" and head.ent_type_ != "PERSON" and person_noun(head):
         tokens = [t for t in head.subtree if head.left_edge.i <= t.i < root.left_edge.i]

@@ -243,7 +243,7 @@ def _is_cue(tok: Token) -> bool:
 
 
 def _name_like(doc: Doc, span: MarkSpan, tokens: Sequence[Token]) -> bool:
-    """A short title-cased fragment ("USS Milius", "Face the Nation"): a name, not something said."""
+    """A short title-cased fragment ("USS Enterprise", "Face the Nation"): a name, not something said."""
     words = [t for t in tokens if t.is_alpha]
     if not words or len(words) > 6:
         return False
@@ -873,7 +873,7 @@ def _speakers(
         tally = tallies[who.name]
         tally.quotes += 1
         surface = who.surface
-        # "Chinese Defense Minister Li Shangfu" is the name with its role, not another name.
+        # "French Foreign Minister Jean Dupont" is the name with its role, not another name.
         if who.name in surface or surface in tally.aliases or surface.lower() in PERSON_PRONOUNS:
             continue
         tally.aliases.append(surface)

@@ -184,7 +184,7 @@ GROUP_PRONOUNS = frozenset({"it", "they", "we"})
 
 # Words that a title-cased name may contain in lower case ("Fox and Friends", "State of the Union").
 NAME_FUNCTION_WORDS = frozenset("of the and a an in on for to at by with de la del von van".split())
-# Nouns that announce a name in quotation marks rather than a quote ("the ship “Milius”").
+# Nouns that announce a name in quotation marks rather than a quote ("the ship “Endeavour”").
 NAMING_NOUNS = frozenset(
     """
     ship vessel destroyer carrier frigate submarine boat film movie book novel song album show
