@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -791,6 +791,29 @@ def _document(
     return _Who(surface, False, "organisation", surface)
 
 
+def _pronoun_speaker(
+    kind: SpeakerKind,
+    named_between: Callable[[Pos, Pos], list[str]],
+    number: int,
+    here: Pos,
+    registry: Registry,
+    state: _State,
+    surface: str,
+) -> _Who:
+    """A pronoun's speaker: the last subject of its kind named since the last quote, else that speaker."""
+    lo: Pos = (number - _PRONOUN_PARAGRAPHS, 0)
+    last = state.last
+    if last is not None and last[0] >= lo:
+        lo = last[0]
+    named = named_between(lo, here)
+    if named:
+        entity = registry.entities[named[-1]]
+        return _Who(entity.name, True, kind, surface, entity)
+    if last is not None and last[0][0] >= number - _PRONOUN_PARAGRAPHS and last[1].kind == kind:
+        return last[1]
+    return _Who(surface, False, kind, surface)
+
+
 def _pronoun(head: Token, number: int, registry: Registry, state: _State) -> _Who | None:
     """A pronoun speaks for the speaker in context, or for a person just named as a subject."""
     word = head.lower_
@@ -805,31 +828,13 @@ def _pronoun(head: Token, number: int, registry: Registry, state: _State) -> _Wh
             if found is not None:
                 return found
     if word in PERSON_PRONOUNS:
-        lo: Pos = (number - _PRONOUN_PARAGRAPHS, 0)
-        last = state.last
-        if last is not None and last[0] >= lo:
-            lo = last[0]
-        named = registry.subject_persons_between(lo, here)
-        if named:
-            entity = registry.entities[named[-1]]
-            return _Who(entity.name, True, "person", surface, entity)
-        if last is not None and last[0][0] >= number - _PRONOUN_PARAGRAPHS and last[1].kind == "person":
-            return last[1]
-        return _Who(surface, False, "person", surface)
+        between = registry.subject_persons_between
+        return _pronoun_speaker("person", between, number, here, registry, state, surface)
     if word == "i":
         return _Who(surface, False, "person", surface)  # a first-person narrator, as written
     if word in GROUP_PRONOUNS:
-        last = state.last
-        lo = (number - _PRONOUN_PARAGRAPHS, 0)
-        if last is not None and last[0] >= lo:
-            lo = last[0]
-        named_orgs = registry.subject_orgs_between(lo, here)
-        if named_orgs:
-            entity = registry.entities[named_orgs[-1]]
-            return _Who(entity.name, True, "organisation", surface, entity)
-        if last is not None and last[0][0] >= number - _PRONOUN_PARAGRAPHS and last[1].kind == "organisation":
-            return last[1]
-        return _Who(surface, False, "organisation", surface)
+        between = registry.subject_orgs_between
+        return _pronoun_speaker("organisation", between, number, here, registry, state, surface)
     return None
 
 
