@@ -90,3 +90,31 @@ def test_about_reports_metadata_and_passage_counts(short_service: Newsdesk):
         4,
     )
     assert info.passages >= 4
+
+
+@pytest.mark.parametrize(
+    ("cosine", "coverage", "names", "answerable"),
+    [
+        (0.60, 1.0, (), True),
+        (0.60, 0.2, (), True),  # a paraphrase sharing few words, but close in meaning
+        (0.35, 0.67, (), True),
+        (0.35, 0.5, (), False),  # a known name with an unknown topic, barely similar
+        (0.25, 1.0, (), False),  # every word known, nothing close
+        (0.90, 1.0, ("Biden",), False),  # someone the corpus never mentions
+    ],
+)
+def test_abstention_rule(cosine, coverage, names, answerable):
+    from retrieval.abstain import Evidence
+
+    assert Evidence(cosine, coverage, names).answerable is answerable
+
+
+def test_absent_names_are_found_past_the_first_word():
+    from retrieval.abstain import stems_of, weigh
+
+    vocabulary = {"russia", "putin", "ing", "wen", "tsai", "meet"}
+    stems = stems_of(vocabulary)
+    assert weigh("What did Joe Biden tell Putin?", 0.9, vocabulary, stems).missing_names == ("Joe", "Biden")
+    assert weigh("Who did Tsai Ing-wen meet?", 0.9, vocabulary, stems).missing_names == ()
+    # "Russian" shares its stem with "russia"
+    assert weigh("Did Russian officials meet?", 0.9, vocabulary, stems).missing_names == ()
