@@ -37,7 +37,7 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS)  # the NLTK English list (179 words)
 
 # Rank fusion weight of the dense cosine; the rest goes to BM25 normalised by the best BM25 score.
-# Chosen by benchmarks/eval_retrieval.py (0.6 beat 0.4-1.0 on hit@1 and MRR; see the README).
+# Chosen by benchmarks/eval_retrieval.py: 0.6 has the best MRR of 0.4-1.0 and ties the best hit@1 (README).
 DENSE_WEIGHT = 0.6
 
 
@@ -70,7 +70,9 @@ class SearchResult:
     top_cosine: float
 
 
+@functools.lru_cache(maxsize=1)
 def _versions() -> dict[str, str]:
+    """Versions that cached vectors depend on; read once per process (every article's key needs them)."""
     out = {}
     for package in ("sentence-transformers", "torch", "faiss-cpu", "transformers"):
         try:
@@ -190,12 +192,8 @@ def build_index(
         log.info("embedding %d of %d articles", len(missing), len(articles))
         _embed_missing(missing, embedder, params, cache, keys, per_article, progress)
     passages = [p for a in articles for p in per_article[a.id][0]]
-    dims = [v.shape[1] for _, v in per_article.values() if v.size]
-    vectors = (
-        np.vstack([per_article[a.id][1] for a in articles if per_article[a.id][1].size])
-        if dims
-        else np.zeros((0, 1), dtype=np.float32)
-    )
+    blocks = [per_article[a.id][1] for a in articles if per_article[a.id][1].size]
+    vectors = np.vstack(blocks) if blocks else np.zeros((0, 1), dtype=np.float32)
     return PassageIndex(passages, vectors)
 
 
