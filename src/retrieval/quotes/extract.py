@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -64,6 +65,13 @@ _SUFFIXES = (
 _ISSUING_VERBS = frozenset({"issue", "release", "publish", "send", "post", "put", "circulate", "file"})
 _DASH_BYLINE = re.compile(r"\s*[―—–]\s*")
 _TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’\- ]{1,40}):\s+")  # "PENCE: Well, look, …"
+# A paragraph is parsed in windows of whole sentences of at most this many characters: spaCy refuses a
+# text over 1,000,000 characters (E088), and several lookups here scan a whole document per quote. News
+# paragraphs are far shorter (under 1,000 characters in PolNeAR), so only transcripts and run-on text
+# are ever cut.
+WINDOW_CHARS = 2000
+# A sentence end: . ! ? (and closing marks), then a space; "Mr. Smith" may be cut, rarely and harmlessly.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +119,16 @@ def extract_quotes(article: Article) -> QuoteExtraction:
 
 def _extract(article: Article) -> QuoteExtraction:
     """The extraction proper, in article order."""
-    paragraphs = [p for p in article.paragraphs if p.text.strip()]
-    if not paragraphs:
+    units = _units(article)
+    if not units:
         return QuoteExtraction()
+    # From here on a long paragraph's windows stand in for paragraphs, numbered in sequence; quotes are
+    # mapped back to their paragraph and its character offsets when they are made (``_quote``).
+    paragraphs = [unit.view for unit in units]
     nlp = load_spacy()
     docs = list(nlp.pipe([p.text for p in paragraphs]))
     numbers = [p.number for p in paragraphs]
+    where = {unit.view.number: unit for unit in units}
     registry = Registry(numbers, docs)
     state = _State()
     quotes: list[tuple[Quote, _Who]] = []
@@ -155,11 +167,11 @@ def _extract(article: Article) -> QuoteExtraction:
                 continue
             who = _attribute(cand, paragraph.number, registry, state, ranges)
             if who is not None:
-                quotes.append((_quote(article.id, paragraph, cand, who), who))
+                quotes.append((_quote(article.id, where[paragraph.number], cand, who), who))
     for paragraph, cand, fallback in pending:
         who = state.groups.get(cand.group) if cand.group is not None else None
         if who is not None or (who := fallback) is not None:
-            quotes.append((_quote(article.id, paragraph, cand, who), who))
+            quotes.append((_quote(article.id, where[paragraph.number], cand, who), who))
     quotes.sort(key=lambda item: (item[0].paragraph, item[0].start))
     return QuoteExtraction(
         quotes=tuple(q for q, _ in quotes), speakers=_speakers(article.id, quotes, registry)
@@ -199,18 +211,89 @@ def _attribution_comma(doc: Doc, span: MarkSpan) -> int | None:
     return None
 
 
-def _quote(article_id: str, paragraph: Paragraph, cand: _Candidate, who: _Who) -> Quote:
-    """The Quote for a resolved candidate."""
+def _quote(article_id: str, unit: _Unit, cand: _Candidate, who: _Who) -> Quote:
+    """The Quote for a resolved candidate, in its paragraph's numbering and character offsets."""
     return Quote(
         article=article_id,
         speaker=who.name,
         speaker_resolved=who.resolved,
-        text=paragraph.text[cand.start : cand.end],
+        text=unit.view.text[cand.start : cand.end],
         kind=cand.kind,
-        paragraph=paragraph.number,
-        start=cand.start,
-        end=cand.end,
+        paragraph=unit.paragraph,
+        start=unit.offset + cand.start,
+        end=unit.offset + cand.end,
     )
+
+
+# --- bounded windows ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """What is parsed as one document: a paragraph, or a window of a long one."""
+
+    view: Paragraph  # the window's text, numbered in the sequence of parsed units
+    paragraph: int  # the article's paragraph number
+    offset: int  # where the window starts in the paragraph
+
+
+def _units(article: Article) -> list[_Unit]:
+    """Paragraphs to parse; one longer than ``WINDOW_CHARS`` becomes windows of whole sentences.
+
+    Numbers stay the paragraphs' own while nothing is cut, so ordinary articles parse exactly as before;
+    each extra window shifts the numbers after it by one.
+    """
+    units: list[_Unit] = []
+    shift = 0
+    for para in article.paragraphs:
+        if not para.text.strip():
+            continue
+        spans = windows(para.text)
+        for k, (start, end) in enumerate(spans):
+            view = Paragraph(para.number + shift + k, para.text[start:end].rstrip())
+            units.append(_Unit(view, para.number, start))
+        shift += len(spans) - 1
+    return units
+
+
+def windows(text: str, limit: int = WINDOW_CHARS) -> list[tuple[int, int]]:
+    """Cut ``text`` into ``(start, end)`` windows of at most ``limit`` characters, covering all of it.
+
+    Cuts fall at a sentence end outside quotation marks where there is one, else at any sentence end,
+    else at a space, else anywhere: the parser's cost grows faster than the window, never its count.
+    Linear in the length of the text.
+    """
+    if len(text) <= limit:
+        return [(0, len(text))]
+    quoted = pair_marks(text)
+    sentence_ends: list[int] = []
+    outside: list[int] = []
+    k = 0
+    for match in _SENTENCE_END.finditer(text):
+        cut = match.end()
+        while k < len(quoted) and quoted[k].end <= cut:
+            k += 1
+        sentence_ends.append(cut)
+        if k == len(quoted) or quoted[k].start >= cut:
+            outside.append(cut)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        hi = start + limit
+        cut = _last_in(outside, start, hi) or _last_in(sentence_ends, start, hi)
+        if cut is None:
+            space = text.rfind(" ", start + 1, hi)
+            cut = space + 1 if space > start else hi
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def _last_in(cuts: list[int], lo: int, hi: int) -> int | None:
+    """The last cut strictly after ``lo`` and at most ``hi``."""
+    k = bisect.bisect_right(cuts, hi)
+    return cuts[k - 1] if k and cuts[k - 1] > lo else None
 
 
 # --- finding quotes ---------------------------------------------------------------------------------

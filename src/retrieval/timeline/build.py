@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Sequence
@@ -54,12 +55,35 @@ def _event_text(paragraph: str, start: int, end: int) -> str:
     return ("…" if lo > left else "") + paragraph[lo:hi].strip() + ("…" if hi < right else "")
 
 
-def _speaker(quotes: Sequence[Quote], paragraph: int, start: int, end: int) -> str | None:
-    """The speaker of the quote whose span holds the expression, if any."""
-    for quote in quotes:
-        if quote.paragraph == paragraph and quote.start <= start and end <= quote.end:
-            return quote.speaker
-    return None
+class _Speakers:
+    """Which quote's span holds a stretch of a paragraph: the first such quote in article order.
+
+    A long paragraph holds thousands of quotes and dates, so each look-up is a bisection: of the quotes
+    starting at or before the expression, the first whose end reaches past it is found through the
+    running maximum of their ends.
+    """
+
+    def __init__(self, quotes: Sequence[Quote]) -> None:
+        by_paragraph: dict[int, list[Quote]] = {}
+        for quote in quotes:
+            by_paragraph.setdefault(quote.paragraph, []).append(quote)
+        self._tables: dict[int, tuple[list[int], list[int], list[Quote]]] = {}
+        for number, items in by_paragraph.items():
+            items.sort(key=lambda q: q.start)  # stable: ties keep article order
+            running: list[int] = []
+            for quote in items:
+                running.append(max(quote.end, running[-1]) if running else quote.end)
+            self._tables[number] = ([q.start for q in items], running, items)
+
+    def at(self, paragraph: int, start: int, end: int) -> str | None:
+        """The speaker of the quote whose span holds ``[start, end)`` of the paragraph, if any."""
+        table = self._tables.get(paragraph)
+        if table is None:
+            return None
+        starts, running, items = table
+        k = bisect.bisect_right(starts, start)
+        j = bisect.bisect_left(running, end, 0, k)
+        return items[j].speaker if j < k else None
 
 
 def resolve_published(article: Article, published: date | None) -> tuple[date | None, PublishedSource]:
@@ -97,6 +121,7 @@ def _build(article: Article, published: date | None, quotes: Sequence[Quote]) ->
     for paragraph in article.paragraphs:
         offsets.append(position)
         position += len(paragraph.text) + 1
+    speakers = _Speakers(quotes)
     dated: list[tuple[tuple[date, int, int], int, TimelineEvent]] = []
     undated: list[tuple[float, int, TimelineEvent]] = []
     for order, expr in enumerate(find_expressions(text, pub)):
@@ -110,7 +135,7 @@ def _build(article: Article, published: date | None, quotes: Sequence[Quote]) ->
             modifier=expr.modifier,
             text=_event_text(paragraph.text, start, end),
             paragraph=paragraph.number,
-            speaker=_speaker(quotes, paragraph.number, start, end),
+            speaker=speakers.at(paragraph.number, start, end),
         )
         if expr.value is not None:
             dated.append((_sort_key(event), order, event))
@@ -129,13 +154,7 @@ def _offset(expr: TemporalExpression) -> float:
 
 def _paragraph_index(offsets: list[int], position: int) -> int:
     """The index of the paragraph that holds a character position of the joined text."""
-    index = 0
-    for i, start in enumerate(offsets):
-        if start <= position:
-            index = i
-        else:
-            break
-    return index
+    return max(0, bisect.bisect_right(offsets, position) - 1)
 
 
 def merge_timelines(timelines: Sequence[Timeline]) -> Timeline:

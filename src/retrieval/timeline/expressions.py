@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Callable
@@ -394,7 +395,8 @@ def _deictic_day(m: re.Match[str], ctx: _Context) -> TemporalExpression | None:
         return None  # "VOA Today", "USA Today": a name
     word = m["word"].lower()
     if word in ("today", "tomorrow") and (
-        _GENERIC_AFTER.match(ctx.text, m.end()) or _GENERIC_BEFORE.search(ctx.text, 0, m.start())
+        _GENERIC_AFTER.match(ctx.text, m.end())
+        or _GENERIC_BEFORE.search(ctx.text, max(0, m.start() - 40), m.start())
     ):
         return None  # "today's youth", "the people of tomorrow": nowadays, not a date
     shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
@@ -885,11 +887,15 @@ def find_expressions(text: str, published: date | None = None) -> list[TemporalE
                 candidates.append((m.start(), m.end(), index, m))
     # Longest match wins (a leading "on"/"in" does not count); ties go to the earlier rule.
     candidates.sort(key=lambda c: (-_core_length(c[3]), c[2], c[0]))
-    taken: list[tuple[int, int]] = []
+    # Spans taken so far, disjoint and kept sorted: only the last one starting before a candidate's end
+    # can overlap it, so each check is a bisection, not a scan (a long article has thousands).
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     found: list[TemporalExpression] = []
     ctx = _Context(text=text, published=published)
     for start, end, index, m in candidates:
-        if any(start < e and s < end for s, e in taken):
+        k = bisect.bisect_left(taken_starts, end)
+        if k and taken_ends[k - 1] > start:
             continue
         ctx.match_start, ctx.match_end = start, end
         try:
@@ -899,7 +905,8 @@ def find_expressions(text: str, published: date | None = None) -> list[TemporalE
             expr = None
         if expr is None:
             continue
-        taken.append((start, end))
+        taken_starts.insert(k, start)
+        taken_ends.insert(k, end)
         found.append(expr)
     found.sort(key=lambda e: (e.start, e.end))
     found = _elliptic_last(text, _day_before_after(text, _coordinated_days(text, found)))
@@ -915,8 +922,12 @@ def _elliptic_last(text: str, found: list[TemporalExpression]) -> list[TemporalE
     if "last" not in text:
         return found
     added: list[TemporalExpression] = []
+    starts = [e.start for e in found]
     for m in _ELLIPTIC_LAST.finditer(text):
-        before = [e for e in found if e.end <= m.start() and m.start() - e.end <= 60]
+        # Expressions ending within 60 characters before the match; none is 200 characters long.
+        hi = bisect.bisect_left(starts, m.start())
+        lo = bisect.bisect_left(starts, m.start() - 260, 0, hi)
+        before = [e for e in found[lo:hi] if e.end <= m.start() and m.start() - e.end <= 60]
         if not before or not _THIS_UNIT.search(before[-1].text) or "." in text[before[-1].end : m.start()]:
             continue
         this = before[-1]

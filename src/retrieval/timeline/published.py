@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -85,13 +86,16 @@ def _infer(text: str, today: date) -> date | None:
     if not mentions:
         return None
     dates = list(_MONTH_DAY_RE.finditer(text))
+    date_spans = [(d.start(), d.end()) for d in dates]
     # A bare weekday ("on Monday", not "Monday, Oct. 26") counts days back from the day of writing.
-    bare = [w for w in mentions if all(_distance(text, w, d.start(), d.end()) > 0 for d in dates)]
+    bare = [w for w in mentions if all(_distance(text, w, s, e) > 0 for s, e in _nearest(date_spans, w))]
+    mention_spans = [(w.start, w.end) for w in mentions]
     anchors: list[tuple[int, date]] = []  # (distance between weekday and date, the dated day)
     for m in dates:
         if guess_tense(text, m.start(), m.end()) in ("future", "present"):
             continue
-        near = min(mentions, key=lambda w: _distance(text, w, m.start(), m.end()))
+        nearby = [mentions[k] for k in _nearest_indices(mention_spans, m.start(), m.end())]
+        near = min(nearby, key=lambda w: _distance(text, w, m.start(), m.end()))
         distance = _distance(text, near, m.start(), m.end())
         if distance > _NEAR or not near.past_or_unknown:
             continue
@@ -157,9 +161,30 @@ def _content_words(text: str, start: int, end: int) -> set[str]:
 def _distance(text: str, mention: _Mention, start: int, end: int) -> int:
     """Characters between a weekday mention and a date; 0 when they are adjacent ("Sunday, April 16")."""
     if mention.end <= start:
-        gap = text[mention.end : start]
+        lo, hi = mention.end, start
     elif end <= mention.start:
-        gap = text[end : mention.start]
+        lo, hi = end, mention.start
     else:
         return 0
-    return 0 if _ADJACENT_GAP.fullmatch(gap) else max(1, len(gap))
+    return 0 if _ADJACENT_GAP.fullmatch(text, lo, hi) else max(1, hi - lo)
+
+
+def _nearest_indices(spans: list[tuple[int, int]], start: int, end: int) -> list[int]:
+    """Indices of the spans (disjoint, in text order) that can be nearest to ``[start, end)``.
+
+    They are the last span ending before it, the spans overlapping it and the first span starting after
+    it: any other lies behind one of these, so it is further away and never adjacent (the span between
+    holds a word no adjacent gap may hold). Ties in ``min`` still go to the earliest span.
+    """
+    k = bisect.bisect_left(spans, (end, end))  # spans starting before ``end``
+    lo = k
+    while lo > 0 and spans[lo - 1][1] > start:
+        lo -= 1  # overlapping
+    first = max(0, lo - 1)
+    last = min(len(spans), k + 1)
+    return list(range(first, last))
+
+
+def _nearest(spans: list[tuple[int, int]], mention: _Mention) -> list[tuple[int, int]]:
+    """The spans that can be nearest to a mention (see ``_nearest_indices``)."""
+    return [spans[k] for k in _nearest_indices(spans, mention.start, mention.end)]
