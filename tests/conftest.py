@@ -28,11 +28,12 @@ Fishermen worried about noise from the construction site near the old lighthouse
 
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads the developer's .env or writes to their cache."""
+    """No test reads the developer's .env or writes to their cache or library."""
     for name in list(__import__("os").environ):
         if name.startswith("NEWSDESK_") or name.startswith("DISCORD_"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NEWSDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'library.sqlite3'}")
     monkeypatch.chdir(tmp_path)
 
 

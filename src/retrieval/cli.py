@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from . import __version__
 from .config import RetrievalSettings
 from .errors import NewsdeskError
+from .library import commands as library_commands
 from .models import Answer, Quote, Speaker, Timeline
 from .service import Newsdesk
 
@@ -64,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="publication date, for articles whose front matter gives none",
     )
     common(timeline)
+    library_commands.add_parsers(sub)
     return parser
 
 
@@ -79,7 +82,10 @@ def main(argv: Sequence[str] | None = None, *, service_factory: ServiceFactory |
             overrides["articles"] = args.article
         settings = RetrievalSettings(**overrides)  # type: ignore[arg-type]
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-        service = (service_factory or Newsdesk.from_settings)(settings)
+        if args.command in library_commands.COMMANDS:
+            return library_commands.run(args, settings, sys.stdout)
+        # --article names the whole corpus, as before the library; otherwise the library joins in.
+        service = (service_factory or partial(Newsdesk.from_settings, library=not args.article))(settings)
         return _COMMANDS[args.command](service, args, sys.stdout)
     except NewsdeskError as exc:
         print(f"newsdesk: error: {exc}", file=sys.stderr)

@@ -37,6 +37,10 @@ class RetrievalSettings(BaseSettings):
     # Shows a progress bar when indexing at least this many articles.
     progress_min_articles: int = Field(default=20, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+    # The article library: empty means SQLite in the user's data dir; or sqlite:///PATH, postgresql://...
+    database_url: str = ""
+    # Lets `add` fetch links on private, loopback and link-local addresses (tests, intranets).
+    allow_private_urls: bool = False
 
     @field_validator("articles", mode="before")
     @classmethod
@@ -44,6 +48,13 @@ class RetrievalSettings(BaseSettings):
         if isinstance(value, str):
             return [Path(part.strip()) for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def library_url(self) -> str:
+        """Where the article library lives (the default SQLite file unless NEWSDESK_DATABASE_URL is set)."""
+        from .library.store import default_database_path
+
+        return self.database_url.strip() or f"sqlite:///{default_database_path()}"
 
     @field_validator("log_level", mode="before")
     @classmethod

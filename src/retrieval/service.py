@@ -12,7 +12,6 @@ from datetime import date
 
 from . import __version__
 from .abstain import Evidence, stems_of, weigh
-from .article import load_articles
 from .cache import Cache, make_key
 from .config import RetrievalSettings
 from .embedder import Embedder, SentenceTransformerEmbedder
@@ -48,13 +47,18 @@ class Newsdesk:
         *,
         settings: RetrievalSettings | None = None,
         embedder: Embedder | None = None,
+        cache: Cache | None = None,
     ) -> None:
         if not articles:
             raise UnknownArticleError("the corpus holds no articles")
         self.settings = settings or RetrievalSettings()
         self.articles = {a.id: a for a in articles}
         self._embedder = embedder
-        self._cache = Cache(self.settings.cache_dir if self.settings.use_cache else None)
+        self._cache = (
+            cache
+            if cache is not None
+            else Cache(self.settings.cache_dir if self.settings.use_cache else None)
+        )
         self._params = ChunkParams(self.settings.chunk_words, self.settings.chunk_overlap_sentences)
         self._index: PassageIndex | None = None
         self._stems: frozenset[str] = frozenset()
@@ -62,9 +66,13 @@ class Newsdesk:
         self._lock = threading.RLock()
 
     @classmethod
-    def from_settings(cls, settings: RetrievalSettings, *, embedder: Embedder | None = None) -> Newsdesk:
-        """Load the configured articles (or the bundled one)."""
-        return cls(load_articles(settings.articles), settings=settings, embedder=embedder)
+    def from_settings(
+        cls, settings: RetrievalSettings, *, embedder: Embedder | None = None, library: bool = True
+    ) -> Newsdesk:
+        """The configured article files and the library's global articles (or the bundled article)."""
+        from .library.live import corpus_articles
+
+        return cls(corpus_articles(settings, library=library), settings=settings, embedder=embedder)
 
     @property
     def article_ids(self) -> list[str]:
