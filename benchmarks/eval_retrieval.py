@@ -1,10 +1,20 @@
-"""Retrieval quality on the bundled article: hit@1, hit@3, MRR and abstention, against a naive baseline.
+"""Answer quality on questions nobody tuned for: hit@1, hit@3, answer sentences and abstention, one table.
 
-Usage: python benchmarks/eval_retrieval.py [--verbose]
+Usage: python benchmarks/eval_retrieval.py [--data ../shared/data] [--verbose] [--json]
 
-Questions and the paragraphs that answer them are in benchmarks/questions.json (written by hand from the
-article, phrased away from its wording). The naive baseline embeds whole paragraphs and ranks by cosine
-alone; the other rows vary the passage size (words) with the hybrid (dense + BM25) ranking.
+Question sets:
+- polnear-dev-qa.jsonl (../shared/data, not in the repository): 144 questions over 12 real articles,
+  written independently of this project, plus 36 unanswerable ones. A passage is a hit when it contains
+  one of the evidence strings. The articles are split by a fixed rule, their position in id order: even
+  positions are the development half (the weights were chosen there), odd positions the held-back half.
+  "corpus" asks every question of one corpus of all 12 articles.
+- benchmarks/questions.json: the project's own questions on the bundled article (a hit is a passage of
+  an answering paragraph).
+
+Systems, measured in the same run:
+- naive: whole paragraphs, MiniLM cosine only, a cosine floor for abstention;
+- hybrid-60: the previous ranker (60-word passages, 0.6 cosine + 0.4 BM25, nothing else);
+- newsdesk: what `ask` does now; and newsdesk without each lever in turn, to show what each adds.
 """
 
 from __future__ import annotations
@@ -12,86 +22,247 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from retrieval.article import load_articles
+import numpy as np
+
+from retrieval.abstain import MIN_COSINE
+from retrieval.article import load_articles, parse_article
+from retrieval.cache import Cache
 from retrieval.config import RetrievalSettings
 from retrieval.embedder import SentenceTransformerEmbedder
-from retrieval.index import DENSE_WEIGHT
+from retrieval.index import Weights
+from retrieval.models import Article
 from retrieval.service import Newsdesk
 
 HERE = Path(__file__).parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
 
 
-def evaluate(service: Newsdesk, questions: dict, dense_weight: float, verbose: bool) -> dict[str, float]:
-    ranks, false_abstain = [], 0
-    index = service.index
-    for item in questions["answerable"]:
-        vector = service.embedder.encode([item["q"]])[0]
-        result = index.search(vector, item["q"], top_k=len(index), dense_weight=dense_weight)
-        paragraphs = [index.passages[f.index].paragraph for f in result.ranked]
-        rank = next((i + 1 for i, p in enumerate(paragraphs) if p in item["paragraphs"]), None)
-        ranks.append(rank)
-        evidence = service.evidence(item["q"], result.top_cosine)
-        false_abstain += not evidence.answerable
-        if verbose and (rank != 1 or not evidence.answerable):
-            print(f"  rank {rank} ¶{paragraphs[:3]} want {item['paragraphs']} {evidence} {item['q']}")
-    true_abstain = 0
-    for q in questions["unanswerable"]:
-        vector = service.embedder.encode([q])[0]
-        result = index.search(vector, q, top_k=1, dense_weight=dense_weight)
-        evidence = service.evidence(q, result.top_cosine)
-        true_abstain += not evidence.answerable
-        if verbose and evidence.answerable:
-            print(f"  answered off-topic: {evidence} {q}")
-    n = len(ranks)
+@dataclass(frozen=True)
+class Question:
+    """One question with what makes a passage a hit."""
+
+    article: str
+    text: str
+    type: str
+    evidence: tuple[str, ...] = ()  # a hit contains one of these
+    paragraphs: tuple[int, ...] = ()  # or is one of these paragraphs
+    answerable: bool = True
+
+    def hit(self, text: str, paragraph: int) -> bool:
+        return paragraph in self.paragraphs or any(e in text for e in self.evidence)
+
+
+@dataclass(frozen=True)
+class System:
+    """A ranking configuration."""
+
+    name: str
+    chunk_words: int
+    overlap: int
+    weights: Weights
+    naive_abstention: bool = False
+
+
+SYSTEMS = [
+    System("naive: paragraphs, cosine", 10_000, 0, Weights(1.0, 0.0, 0.0, 0.0), naive_abstention=True),
+    System("hybrid-60 (previous ask)", 60, 1, Weights(0.6, 0.0, 0.0, 0.0)),
+    System("newsdesk", 100, 1, Weights()),
+    System("  without best sentence", 100, 1, replace(Weights(), sentence=0.0)),
+    System("  without answer type", 100, 1, replace(Weights(), type_bonus=0.0)),
+    System("  without heading penalty", 100, 1, replace(Weights(), heading=0.0)),
+    System("  with 60-word passages", 60, 1, Weights()),
+    System("  with 150-word passages", 150, 1, Weights()),
+]
+
+
+class MemoEmbedder:
+    """The real model, with each distinct text embedded once for the whole run."""
+
+    def __init__(self, inner: SentenceTransformerEmbedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.memo: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.memo]
+        if todo:
+            self.memo.update(zip(todo, self.inner.encode(todo), strict=True))
+        return np.stack([self.memo[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+def load_polnear(data: Path) -> tuple[list[Article], list[Question], list[str]]:
+    """The 12 articles with questions, their questions, and the article ids in order."""
+    qa = [json.loads(line) for line in (data / "polnear-dev-qa.jsonl").read_text().splitlines() if line]
+    wanted = {row["id"] for row in qa}
+    texts = {}
+    for line in (data / "polnear-dev.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        if row["id"] in wanted:
+            texts[row["id"]] = row["text"]
+    ids = sorted(wanted)
+    articles = [parse_article(texts[i].encode(), article_id=i) for i in ids]
+    questions = []
+    for row in qa:
+        for q in row["qa"]:
+            questions.append(Question(row["id"], q["q"], q["type"], evidence=tuple(q["evidence"])))
+        for q in row["unanswerable"]:
+            questions.append(Question(row["id"], q, "unanswerable", answerable=False))
+    return articles, questions, ids
+
+
+def load_own() -> tuple[Article, list[Question]]:
+    """The bundled article and the project's own questions about it."""
+    raw = json.loads((HERE / "questions.json").read_text())
+    article = load_articles(None)[0]
+    questions = [
+        Question(article.id, q["q"], "own", paragraphs=tuple(q["paragraphs"])) for q in raw["answerable"]
+    ]
+    questions += [Question(article.id, q, "unanswerable", answerable=False) for q in raw["unanswerable"]]
+    return article, questions
+
+
+def score(service: Newsdesk, system: System, questions: Sequence[Question], corpus: bool) -> dict:
+    """hit@1, hit@3, per-type hit@1, answer-sentence and abstention figures over ``questions``."""
+    out: dict = {"n": 0, "hit1": 0, "hit3": 0, "answer_in": 0, "false_abst": 0, "unans": 0, "true_abst": 0}
+    types: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    misses = []
+    for q in questions:
+        article = None if corpus else q.article
+        result, evidence = service.search(q.text, top_k=3, article=article, weights=system.weights)
+        answerable = result.top_cosine >= MIN_COSINE if system.naive_abstention else evidence.answerable
+        if not q.answerable:
+            out["unans"] += 1
+            out["true_abst"] += not answerable
+            continue
+        passages = [service.index.passages[r.index] for r in result.ranked]
+        hits = [q.hit(p.text, p.paragraph) for p in passages]
+        out["n"] += 1
+        out["hit1"] += hits[0]
+        out["hit3"] += any(hits)
+        out["false_abst"] += not answerable
+        types[q.type][0] += hits[0]
+        types[q.type][1] += 1
+        if hits[0]:
+            start, end = result.ranked[0].answer
+            sentence = passages[0].text[start:end]
+            out["answer_in"] += q.hit(sentence, -1) if q.evidence else 1
+        else:
+            misses.append(f"{q.type:6} {q.text}\n       got: {passages[0].text[:120]}")
+    n = max(out["n"], 1)
     return {
-        "passages": len(index),
-        "hit@1": sum(r == 1 for r in ranks) / n,
-        "hit@3": sum(r is not None and r <= 3 for r in ranks) / n,
-        "mrr": sum(1 / r for r in ranks if r) / n,
-        "false_abstentions": false_abstain,
-        "answerable": n,
-        "abstained_unanswerable": true_abstain,
-        "unanswerable": len(questions["unanswerable"]),
+        "hit@1": out["hit1"] / n,
+        "hit@3": out["hit3"] / n,
+        "answer sentence": out["answer_in"] / max(out["hit1"], 1),
+        "false abstention": out["false_abst"] / n,
+        "abstained": out["true_abst"] / max(out["unans"], 1),
+        "questions": out["n"],
+        "by type": {t: round(a / b, 3) for t, (a, b) in sorted(types.items())},
+        "type counts": dict(types),
+        "abstention counts": (out["true_abst"], out["unans"]),
+        "misses": misses,
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--verbose", action="store_true", help="list the misses of newsdesk")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    questions = json.loads((HERE / "questions.json").read_text())
-    articles = load_articles(None)
-    embedder = SentenceTransformerEmbedder()
-    configs = [("baseline: whole paragraphs, dense only", 10_000, 0, 1.0)]
-    configs += [(f"hybrid, {w}-word passages", w, 1, DENSE_WEIGHT) for w in (20, 30, 45, 60, 100)]
-    configs += [("hybrid, whole paragraphs", 10_000, 0, DENSE_WEIGHT)]
-    configs += [(f"60-word passages, dense weight {w}", 60, 1, w) for w in (0.4, 0.5, 0.7, 0.8, 1.0)]
+    if not (args.data / "polnear-dev-qa.jsonl").is_file():
+        print(f"eval_retrieval: no question set under {args.data}", file=sys.stderr)
+        return 2
+    articles, questions, ids = load_polnear(args.data)
+    develop, held = set(ids[0::2]), set(ids[1::2])
+    own_article, own_questions = load_own()
+    embedder = MemoEmbedder(SentenceTransformerEmbedder())
+    sets = {
+        "develop half": [q for q in questions if q.article in develop],
+        "held-back half": [q for q in questions if q.article in held],
+        "corpus of 12": questions,
+        "own set": own_questions,
+    }
     rows = []
-    for label, words, overlap, weight in configs:
-        settings = RetrievalSettings(
-            _env_file=None, use_cache=False, chunk_words=words, chunk_overlap_sentences=overlap
-        )
-        service = Newsdesk(articles, settings=settings, embedder=embedder)
-        if args.verbose:
-            print(label)
-        rows.append({"config": label, **evaluate(service, questions, weight, args.verbose)})
+    with tempfile.TemporaryDirectory() as tmp:
+        for system in SYSTEMS:
+            settings = RetrievalSettings(
+                _env_file=None,
+                cache_dir=Path(tmp),
+                chunk_words=system.chunk_words,
+                chunk_overlap_sentences=system.overlap,
+            )
+            cache = Cache(Path(tmp))
+            # One service per article (each question searches its own article alone), one for the corpus.
+            single = {
+                a.id: Newsdesk([a], settings=settings, embedder=embedder, cache=cache)
+                for a in [*articles, own_article]
+            }
+            corpus = Newsdesk(articles, settings=settings, embedder=embedder, cache=cache)
+            for name, subset in sets.items():
+                if name == "corpus of 12":
+                    result = score(corpus, system, subset, corpus=True)
+                else:
+                    by_article = defaultdict(list)
+                    for q in subset:
+                        by_article[q.article].append(q)
+                    parts = [score(single[a], system, qs, corpus=False) for a, qs in by_article.items()]
+                    result = _merge(parts)
+                rows.append({"system": system.name, "set": name, **result})
     if args.json:
-        json.dump(rows, sys.stdout, indent=2)
+        keep = ("misses", "type counts", "abstention counts")
+        json.dump([{k: v for k, v in r.items() if k not in keep} for r in rows], sys.stdout, indent=2)
         return 0
+    _print(rows, args.verbose)
+    return 0
+
+
+def _merge(parts: list[dict]) -> dict:
+    """Pool per-article results, weighting each by its question count."""
+    n = sum(p["questions"] for p in parts)
+    merged: dict = {"questions": n, "misses": [m for p in parts for m in p["misses"]]}
+    for key in ("hit@1", "hit@3", "false abstention"):
+        merged[key] = sum(p[key] * p["questions"] for p in parts) / max(n, 1)
+    hits1 = sum(p["hit@1"] * p["questions"] for p in parts)
+    merged["answer sentence"] = sum(p["answer sentence"] * p["hit@1"] * p["questions"] for p in parts) / max(
+        hits1, 1
+    )
+    abstained = sum(p["abstention counts"][0] for p in parts)
+    merged["abstained"] = abstained / max(sum(p["abstention counts"][1] for p in parts), 1)
+    types: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for p in parts:
+        for t, (hits, count) in p["type counts"].items():
+            types[t][0] += hits
+            types[t][1] += count
+    merged["by type"] = {t: round(a / b, 3) for t, (a, b) in sorted(types.items())}
+    return merged
+
+
+def _print(rows: list[dict], verbose: bool) -> None:
     print(
-        f"{'config':<40} {'psg':>4} {'hit@1':>6} {'hit@3':>6} {'MRR':>6} "
-        f"{'false abst.':>12} {'abstained':>10}"
+        f"{'system':<28} {'set':<15} {'n':>4} {'hit@1':>6} {'hit@3':>6} "
+        f"{'ans.sent':>8} {'f.abst':>7} {'abst':>6}"
     )
     for r in rows:
         print(
-            f"{r['config']:<40} {r['passages']:>4} {r['hit@1']:>6.3f} {r['hit@3']:>6.3f} {r['mrr']:>6.3f} "
-            f"{r['false_abstentions']:>5}/{r['answerable']:<6} "
-            f"{r['abstained_unanswerable']:>4}/{r['unanswerable']}"
+            f"{r['system']:<28} {r['set']:<15} {r['questions']:>4} {r['hit@1']:>6.3f} {r['hit@3']:>6.3f} "
+            f"{r['answer sentence']:>8.3f} {r['false abstention']:>7.3f} {r['abstained']:>6.3f}"
         )
-    return 0
+    print()
+    for r in rows:
+        if r["set"] in ("develop half", "held-back half") and not r["system"].startswith("  "):
+            print(f"hit@1 by type, {r['system']}, {r['set']}: {r['by type']}")
+    if verbose:
+        for r in rows:
+            if r["system"] == "newsdesk":
+                print(f"\nmisses, {r['set']}:")
+                for m in r["misses"]:
+                    print("  " + m)
 
 
 if __name__ == "__main__":

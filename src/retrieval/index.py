@@ -1,8 +1,21 @@
-"""The hybrid passage index: FAISS inner product over unit vectors, fused with BM25.
+"""The hybrid passage index: FAISS inner product over unit vectors, fused with BM25, scored per sentence.
 
-Vectors and passages are cached per article, so a corpus that changes in one article re-embeds only that
-article. The FAISS and BM25 structures are rebuilt from the cached arrays at load time: for a flat index
-that is a copy, far cheaper than reading a second serialised form of the same vectors.
+A passage's score mixes what the passage says as a whole with what its best sentence says, because an
+answer usually sits in one sentence of a longer passage (the one the user sees in bold):
+
+    passage  = dense * cosine + (1 - dense) * BM25 / best BM25 + type bonus if it holds an expected entity
+    sentence = the same three terms over the sentence alone
+    score    = (1 - sentence_weight) * passage + sentence_weight * best sentence - heading penalty
+
+The type bonus rewards an entity of the kind the question asks for (a date for "when", a number for
+"how many"; spaCy labels computed at index time). Heading-like paragraphs (very short ones, and a short
+first line restating the title) restate the topic without answering anything, and are pushed down.
+Every weight was chosen on the development half of the independent question set
+(benchmarks/eval_retrieval.py) and kept only if it also helped the other half.
+
+Passages, sentences, their vectors and entity labels are cached per article, so a corpus that changes in
+one article re-embeds only that article. The FAISS and BM25 structures are rebuilt from the cached arrays
+at load time: for a flat index that is a copy, far cheaper than reading a second serialised form.
 """
 
 from __future__ import annotations
@@ -21,24 +34,37 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
+from .abstain import Lexicon
 from .cache import Cache, make_key
 from .embedder import Embedder
 from .models import Article, Passage
-from .passages import split_passages
+from .passages import split_passages, split_sentences
+from .question import NAMED_LABELS, QuestionInfo
 
 log = logging.getLogger(__name__)
 # bm25s logs every index build at DEBUG through its own handler; that is noise for our users.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 # Passages embedded per call: large enough to keep the model's length-sorted batching efficient.
 ENCODE_BLOCK = 2048
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS)  # the NLTK English list (179 words)
 
-# Rank fusion weight of the dense cosine; the rest goes to BM25 normalised by the best BM25 score.
-# Chosen by benchmarks/eval_retrieval.py: 0.6 has the best MRR of 0.4-1.0 and ties the best hit@1 (README).
+# Fusion weight of the dense cosine; the rest goes to BM25 normalised by the best BM25 score.
 DENSE_WEIGHT = 0.6
+# Share of a passage's score that comes from its best sentence.
+SENTENCE_WEIGHT = 0.3
+# Added to a sentence (and a passage) holding an entity of the type the question asks for.
+TYPE_BONUS = 0.1
+# Taken off a heading-like passage.
+HEADING_PENALTY = 0.3
+# A paragraph this short is a heading ("THE BORROWING", "Partial transcript as follows:").
+HEADING_WORDS = 8
+# A first paragraph this short, followed by a longer one, is the headline.
+HEADLINE_WORDS = 20
+# Entity labels kept per sentence: the ones some question type asks for.
+_KEPT_LABELS = NAMED_LABELS | {"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 
 
 ProgressFactory = Callable[[int], AbstractContextManager[Callable[[int], object]]]
@@ -53,18 +79,44 @@ class ChunkParams:
 
 
 @dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a passage: its span in the paragraph and the entity labels it holds."""
+
+    article: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The ranking's weights (the defaults are the measured ones; the evaluation varies them)."""
+
+    dense: float = DENSE_WEIGHT
+    sentence: float = SENTENCE_WEIGHT
+    type_bonus: float = TYPE_BONUS
+    heading: float = HEADING_PENALTY
+
+
+@dataclass(frozen=True, slots=True)
 class ScoredPassage:
-    """A search result before speakers are attached."""
+    """A search result before speakers are attached.
+
+    ``answer`` is the best sentence's ``(start, end)`` in the passage's text.
+    """
 
     index: int
     score: float
     dense: float
     lexical: float
+    answer: tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    """Ranked passages, and the best cosine over all candidates (the abstention check needs it)."""
+    """Ranked passages, and the best sentence cosine over all candidates (the abstention check needs it)."""
 
     ranked: list[ScoredPassage]
     top_cosine: float
@@ -98,21 +150,40 @@ def terms(text: str) -> list[str]:
 
 
 class PassageIndex:
-    """Passages of a corpus with their vectors, searchable densely and lexically."""
+    """Passages of a corpus and their sentences, with vectors, searchable densely and lexically."""
 
-    def __init__(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        vectors: np.ndarray,
+        sentences: Sequence[Sentence],
+        sentence_vectors: np.ndarray,
+        members: Sequence[Sequence[int]],
+    ) -> None:
         import bm25s
         import faiss
 
         self.passages = list(passages)
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.sentences = list(sentences)
+        self.sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
+        # Rows of self.sentences in each passage, in order.
+        self.members = [np.asarray(m, dtype=np.int64) for m in members]
         # Inner product equals cosine similarity on normalised vectors; a flat index is exact.
         self._faiss = faiss.IndexFlatIP(self.vectors.shape[1])
         self._faiss.add(self.vectors)
         self._bm25 = bm25s.BM25()
         self._bm25.index([terms(p.text) for p in self.passages], show_progress=False)
+        self._sentence_bm25 = bm25s.BM25()
+        self._sentence_bm25.index([terms(s.text) for s in self.sentences], show_progress=False)
+        self.lexicon = Lexicon.from_texts(p.text for p in self.passages)
         self.vocabulary = frozenset(tok for p in self.passages for tok in tokenize(p.text))
         self._terms = frozenset(_stemmer().stemWords(sorted(self.vocabulary)))
+        self._headings = _heading_flags(self.passages)
+        self._label_rows: dict[str, np.ndarray] = {}
+        for row, sentence in enumerate(self.sentences):
+            for label in sentence.labels:
+                self._label_rows.setdefault(label, np.zeros(len(self.sentences), dtype=bool))[row] = True
         grouped: dict[str, list[int]] = {}
         for row, passage in enumerate(self.passages):
             grouped.setdefault(passage.article, []).append(row)
@@ -124,45 +195,113 @@ class PassageIndex:
     def search(
         self,
         query_vector: np.ndarray,
-        query_text: str,
+        question: QuestionInfo | str,
         *,
         top_k: int,
         article: str | None = None,
-        dense_weight: float = DENSE_WEIGHT,
+        weights: Weights | None = None,
     ) -> SearchResult:
-        """Top passages by fused score: dense_weight * cosine + (1 - dense_weight) * BM25 / best BM25."""
-        rows = self._article_rows.get(article) if article is not None else None
-        if article is not None and rows is None:
+        """Top passages by the fused passage-and-best-sentence score (see the module docstring)."""
+        w = weights or Weights()
+        info = question if isinstance(question, QuestionInfo) else QuestionInfo(question, frozenset(), ())
+        rows = self._article_rows.get(article) if article is not None else np.arange(len(self.passages))
+        if rows is None or not len(rows):
             return SearchResult([], 0.0)
-        dense = self._dense_scores(query_vector, rows)
-        lexical = self._bm25_scores(query_text)
-        if rows is not None:
-            lexical = lexical[rows]
-        best = float(lexical.max()) if lexical.size else 0.0
-        lexical_norm = lexical / best if best > 0 else np.zeros_like(lexical)
-        fused = dense_weight * dense + (1 - dense_weight) * lexical_norm
+        query = np.ascontiguousarray(query_vector.reshape(-1), dtype=np.float32)
+        dense = self._dense_scores(query, None if article is None else rows)
+        lexical = _normalised(self._bm25_scores(self._bm25, info.text)[rows])
+        lengths = np.array([len(self.members[r]) for r in rows], dtype=np.int64)
+        flat = np.concatenate([self.members[r] for r in rows])
+        sentence_dense = self.sentence_vectors[flat] @ query
+        sentence_lexical = _normalised(self._bm25_scores(self._sentence_bm25, info.text)[flat])
+        sentence_score = w.dense * sentence_dense + (1 - w.dense) * sentence_lexical
+        passage_score = w.dense * dense + (1 - w.dense) * lexical
+        if info.answer_labels and w.type_bonus:
+            typed = np.zeros(len(self.sentences), dtype=bool)
+            for label in info.answer_labels & self._label_rows.keys():
+                typed |= self._label_rows[label]
+            sentence_score = sentence_score + w.type_bonus * typed[flat]
+            passage_score = passage_score + w.type_bonus * np.logical_or.reduceat(
+                typed[flat], _starts(lengths)
+            )
+        best_score, best = _segment_argmax(sentence_score, lengths)
+        best = flat[best]
+        fused = (1 - w.sentence) * passage_score + w.sentence * best_score
+        fused = fused - w.heading * self._headings[rows]
         order = np.argsort(-fused, kind="stable")[:top_k]
-        index_of = rows if rows is not None else np.arange(len(self.passages))
-        ranked = [
-            ScoredPassage(int(index_of[i]), float(fused[i]), float(dense[i]), float(lexical_norm[i]))
-            for i in order
-        ]
-        return SearchResult(ranked, float(dense.max()) if dense.size else 0.0)
+        ranked = []
+        for i in order:
+            passage = self.passages[int(rows[i])]
+            sentence = self.sentences[int(best[i])]
+            answer = (sentence.start - passage.start, sentence.end - passage.start)
+            ranked.append(
+                ScoredPassage(int(rows[i]), float(fused[i]), float(dense[i]), float(lexical[i]), answer)
+            )
+        top = float(sentence_dense.max()) if len(sentence_dense) else 0.0
+        return SearchResult(ranked, max(top, float(dense.max())))
 
-    def _dense_scores(self, query_vector: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
-        query = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
+    def _dense_scores(self, query: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
         if rows is not None:
-            return (self.vectors[rows] @ query[0]).astype(np.float32)
-        scores, ids = self._faiss.search(query, len(self.passages))
+            return (self.vectors[rows] @ query).astype(np.float32)
+        scores, ids = self._faiss.search(query.reshape(1, -1), len(self.passages))
         out = np.empty(len(self.passages), dtype=np.float32)
         out[ids[0]] = scores[0]
         return out
 
-    def _bm25_scores(self, query_text: str) -> np.ndarray:
+    def _bm25_scores(self, bm25: object, query_text: str) -> np.ndarray:
         tokens = [t for t in terms(query_text) if t in self._terms]
+        size = len(self.passages) if bm25 is self._bm25 else len(self.sentences)
         if not tokens:
-            return np.zeros(len(self.passages), dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+            return np.zeros(size, dtype=np.float32)
+        return np.asarray(bm25.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
+
+
+def _starts(lengths: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+
+
+def _segment_argmax(scores: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The maximum of each segment of ``scores`` (consecutive runs of ``lengths``, none empty), and where."""
+    starts = _starts(lengths)
+    maxima = np.maximum.reduceat(scores, starts)
+    segment = np.repeat(np.arange(len(lengths)), lengths)
+    at_max = np.flatnonzero(scores >= maxima[segment])
+    _, first = np.unique(segment[at_max], return_index=True)
+    return maxima, at_max[first]
+
+
+def _normalised(scores: np.ndarray) -> np.ndarray:
+    best = float(scores.max()) if scores.size else 0.0
+    return scores / best if best > 0 else np.zeros_like(scores)
+
+
+def _heading_flags(passages: Sequence[Passage]) -> np.ndarray:
+    """1.0 for passages of heading-like paragraphs: very short ones, or a short headline before a longer lead.
+
+    A heading fits in one passage; a paragraph split into several passages is long.
+    """
+    words: dict[tuple[str, int], float] = {}
+    for p in passages:
+        key = (p.article, p.paragraph)
+        words[key] = float("inf") if key in words else len(p.text.split())
+    flags = np.zeros(len(passages), dtype=np.float32)
+    for row, p in enumerate(passages):
+        n = words[(p.article, p.paragraph)]
+        after = words.get((p.article, p.paragraph + 1), 0)
+        if n <= HEADING_WORDS or (p.paragraph == 1 and n <= HEADLINE_WORDS and after > n):
+            flags[row] = 1.0
+    return flags
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One article's share of the index, as cached."""
+
+    passages: list[Passage]
+    vectors: np.ndarray
+    sentences: list[Sentence]
+    sentence_vectors: np.ndarray
+    members: list[list[int]]  # per passage, rows of ``sentences``
 
 
 def build_index(
@@ -173,17 +312,17 @@ def build_index(
     *,
     progress: ProgressFactory | None = None,
 ) -> PassageIndex:
-    """Passages and vectors for every article, from the cache where valid, embedding the rest.
+    """Passages, sentences and vectors for every article, from the cache where valid, embedding the rest.
 
-    ``progress``, called with the number of passages to embed when there are any, gives a context whose
+    ``progress``, called with the number of texts to embed when there are any, gives a context whose
     value is called with each block's size (a progress bar's ``update``).
     """
     keys = {a.id: _entry_key(a, embedder.model_id, params) for a in articles}
-    per_article: dict[str, tuple[list[Passage], np.ndarray]] = {}
+    per_article: dict[str, _Entry] = {}
     missing: list[Article] = []
     for article in articles:
-        entry = cache.load("passages", keys[article.id])
-        loaded = _decode_entry(entry) if entry is not None else None
+        files = cache.load("passages", keys[article.id])
+        loaded = _decode_entry(files) if files is not None else None
         if loaded is None:
             missing.append(article)
         else:
@@ -191,10 +330,26 @@ def build_index(
     if missing:
         log.info("embedding %d of %d articles", len(missing), len(articles))
         _embed_missing(missing, embedder, params, cache, keys, per_article, progress)
-    passages = [p for a in articles for p in per_article[a.id][0]]
-    blocks = [per_article[a.id][1] for a in articles if per_article[a.id][1].size]
-    vectors = np.vstack(blocks) if blocks else np.zeros((0, 1), dtype=np.float32)
-    return PassageIndex(passages, vectors)
+    entries = [per_article[a.id] for a in articles]
+    passages = [p for e in entries for p in e.passages]
+    sentences = [s for e in entries for s in e.sentences]
+    members: list[list[int]] = []
+    offset = 0
+    for e in entries:
+        members.extend([offset + m for m in rows] for rows in e.members)
+        offset += len(e.sentences)
+    return PassageIndex(
+        passages,
+        _stack([e.vectors for e in entries]),
+        sentences,
+        _stack([e.sentence_vectors for e in entries]),
+        members,
+    )
+
+
+def _stack(blocks: Sequence[np.ndarray]) -> np.ndarray:
+    blocks = [b for b in blocks if b.size]
+    return np.vstack(blocks) if blocks else np.zeros((0, 1), dtype=np.float32)
 
 
 def _entry_key(article: Article, model_id: str, params: ChunkParams) -> str:
@@ -210,40 +365,75 @@ def _entry_key(article: Article, model_id: str, params: ChunkParams) -> str:
     )
 
 
+def _sentences(article: Article, passages: Sequence[Passage]) -> tuple[list[Sentence], list[list[int]]]:
+    """The article's sentences with their entity labels, and each passage's rows among them."""
+    spans = [(para, s, e) for para in article.paragraphs for s, e in split_sentences(para.text)]
+    labels = _entity_labels([para.text[s:e] for para, s, e in spans])
+    sentences = [
+        Sentence(article.id, para.number, s, e, para.text[s:e], tuple(sorted(found)))
+        for (para, s, e), found in zip(spans, labels, strict=True)
+    ]
+    by_paragraph: dict[int, list[int]] = {}
+    for row, sentence in enumerate(sentences):
+        by_paragraph.setdefault(sentence.paragraph, []).append(row)
+    members = []
+    for p in passages:
+        rows = [
+            r
+            for r in by_paragraph.get(p.paragraph, [])
+            if sentences[r].start >= p.start and sentences[r].end <= p.end
+        ]
+        members.append(rows)
+    return sentences, members
+
+
+# spaCy reads at most this much of one sentence for its entities (a transcript can be one huge "sentence").
+_NER_CHARS = 5000
+
+
+def _entity_labels(texts: Sequence[str]) -> list[set[str]]:
+    """The entity labels (of the kinds questions ask for) in each text, by spaCy's small English model."""
+    from .nlp import load_spacy
+
+    nlp = load_spacy()
+    disabled = [name for name in nlp.pipe_names if name != "ner" and name != "tok2vec"]
+    docs = nlp.pipe((t[:_NER_CHARS] for t in texts), disable=disabled, batch_size=256)
+    return [{ent.label_ for ent in doc.ents if ent.label_ in _KEPT_LABELS} for doc in docs]
+
+
 def _embed_missing(
     missing: Sequence[Article],
     embedder: Embedder,
     params: ChunkParams,
     cache: Cache,
     keys: dict[str, str],
-    out: dict[str, tuple[list[Passage], np.ndarray]],
+    out: dict[str, _Entry],
     progress: ProgressFactory | None,
 ) -> None:
     chunks = {a.id: split_passages(a, max_words=params.max_words, overlap=params.overlap) for a in missing}
-    texts = [p.text for a in missing for p in chunks[a.id]]
-    # Embed in blocks (for the progress bar) of texts sorted by length, as the model itself sorts within a
-    # call: similar lengths share a batch and little padding is computed. Rows are put back in order after.
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    vectors = np.zeros((len(texts), 0), dtype=np.float32)
-    bar = progress(len(texts)) if progress is not None else nullcontext(lambda _n: None)
-    with bar as advance:
-        for start in range(0, len(texts), ENCODE_BLOCK):
-            rows = order[start : start + ENCODE_BLOCK]
-            block = embedder.encode([texts[i] for i in rows])
-            if not vectors.shape[1]:
-                vectors = np.zeros((len(texts), block.shape[1]), dtype=np.float32)
-            vectors[rows] = block
-            advance(len(rows))
+    parts = {a.id: _sentences(a, chunks[a.id]) for a in missing}
+    texts: list[str] = []
+    for a in missing:
+        texts.extend(p.text for p in chunks[a.id])
+        texts.extend(s.text for s in parts[a.id][0])
+    vectors = _embed(texts, embedder, progress)
     row = 0
     for article in missing:
         passages = chunks[article.id]
-        article_vectors = vectors[row : row + len(passages)]
-        row += len(passages)
-        out[article.id] = (passages, article_vectors)
+        sentences, members = parts[article.id]
+        entry = _Entry(
+            passages,
+            vectors[row : row + len(passages)],
+            sentences,
+            vectors[row + len(passages) : row + len(passages) + len(sentences)],
+            members,
+        )
+        row += len(passages) + len(sentences)
+        out[article.id] = entry
         cache.save(
             "passages",
             keys[article.id],
-            _encode_entry(passages, article_vectors),
+            _encode_entry(entry),
             {
                 "article": article.id,
                 "path": article.path,
@@ -255,23 +445,68 @@ def _embed_missing(
         )
 
 
-def _encode_entry(passages: Sequence[Passage], vectors: np.ndarray) -> dict[str, bytes]:
+def _embed(texts: Sequence[str], embedder: Embedder, progress: ProgressFactory | None) -> np.ndarray:
+    """Vectors of ``texts`` in order, embedded in length-sorted blocks (for the progress bar).
+
+    The model itself sorts by length within a call, so similar lengths share a batch and little padding is
+    computed; blocks of the globally sorted order keep that property across calls.
+    """
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors = np.zeros((len(texts), 0), dtype=np.float32)
+    bar = progress(len(texts)) if progress is not None and texts else nullcontext(lambda _n: None)
+    with bar as advance:
+        for start in range(0, len(texts), ENCODE_BLOCK):
+            rows = order[start : start + ENCODE_BLOCK]
+            block = embedder.encode([texts[i] for i in rows])
+            if not vectors.shape[1]:
+                vectors = np.zeros((len(texts), block.shape[1]), dtype=np.float32)
+            vectors[rows] = block
+            advance(len(rows))
+    return vectors
+
+
+def _npy(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
-    np.save(buffer, vectors, allow_pickle=False)
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _encode_entry(entry: _Entry) -> dict[str, bytes]:
+    sentences = [{**asdict(s), "labels": list(s.labels)} for s in entry.sentences]
     return {
-        "passages.json": json.dumps([asdict(p) for p in passages], ensure_ascii=False).encode(),
-        "vectors.npy": buffer.getvalue(),
+        "passages.json": json.dumps([asdict(p) for p in entry.passages], ensure_ascii=False).encode(),
+        "vectors.npy": _npy(entry.vectors),
+        "sentences.json": json.dumps(
+            {"sentences": sentences, "members": entry.members}, ensure_ascii=False
+        ).encode(),
+        "sentence_vectors.npy": _npy(entry.sentence_vectors),
     }
 
 
-def _decode_entry(files: dict[str, bytes]) -> tuple[list[Passage], np.ndarray] | None:
+def _decode_entry(files: dict[str, bytes]) -> _Entry | None:
     try:
         passages = [Passage(**row) for row in json.loads(files["passages.json"])]
         vectors = np.load(io.BytesIO(files["vectors.npy"]), allow_pickle=False)
+        raw = json.loads(files["sentences.json"])
+        sentences = [Sentence(**{**row, "labels": tuple(row["labels"])}) for row in raw["sentences"]]
+        members = [[int(r) for r in rows] for rows in raw["members"]]
+        sentence_vectors = np.load(io.BytesIO(files["sentence_vectors.npy"]), allow_pickle=False)
     except (KeyError, ValueError, TypeError) as exc:
         log.warning("cache entry unreadable (%s); rebuilding it", exc)
         return None
-    if vectors.ndim != 2 or len(vectors) != len(passages):
+    if vectors.ndim != 2 or len(vectors) != len(passages) or len(members) != len(passages):
         log.warning("cache entry has %d vectors for %d passages; rebuilding it", len(vectors), len(passages))
         return None
-    return passages, vectors.astype(np.float32, copy=False)
+    if sentence_vectors.ndim != 2 or len(sentence_vectors) != len(sentences):
+        log.warning("cache entry has mismatched sentence vectors; rebuilding it")
+        return None
+    if any(r < 0 or r >= len(sentences) for rows in members for r in rows):
+        log.warning("cache entry has sentence rows out of range; rebuilding it")
+        return None
+    return _Entry(
+        passages,
+        vectors.astype(np.float32, copy=False),
+        sentences,
+        sentence_vectors.astype(np.float32, copy=False),
+        members,
+    )

@@ -54,12 +54,22 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerSpan:
+    """The sentence of a passage that best answers the question; offsets into the passage's ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
-    """A passage returned for a question, with its fused relevance score and quoted speakers."""
+    """A passage returned for a question, with its fused relevance score, quoted speakers and answer."""
 
     passage: Passage
     score: float
     speakers: tuple[str, ...] = ()
+    answer: AnswerSpan | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,7 @@ class QuoteExtraction:
 
     quotes: tuple[Quote, ...] = ()
     speakers: tuple[Speaker, ...] = ()
+    complete: bool = True  # False when extraction failed: nothing to cache, and "no quotes" is not known
 
 
 @dataclass(frozen=True, slots=True)

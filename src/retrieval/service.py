@@ -11,14 +11,15 @@ from dataclasses import asdict
 from datetime import date
 
 from . import __version__
-from .abstain import Evidence, stems_of, weigh
+from .abstain import Evidence, weigh
 from .cache import Cache, make_key
 from .config import RetrievalSettings
 from .embedder import Embedder, SentenceTransformerEmbedder
 from .errors import QuestionError, UnknownArticleError, UnknownSpeakerError
-from .index import ChunkParams, PassageIndex, build_index
+from .index import ChunkParams, PassageIndex, SearchResult, Weights, build_index
 from .models import (
     Answer,
+    AnswerSpan,
     Article,
     ArticleInfo,
     Hit,
@@ -28,6 +29,7 @@ from .models import (
     Speaker,
     Timeline,
 )
+from .question import analyse
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,6 @@ class Newsdesk:
         )
         self._params = ChunkParams(self.settings.chunk_words, self.settings.chunk_overlap_sentences)
         self._index: PassageIndex | None = None
-        self._stems: frozenset[str] = frozenset()
         self._quotes: dict[str, QuoteExtraction] = {}
         self._lock = threading.RLock()
 
@@ -103,7 +104,6 @@ class Newsdesk:
                     self._cache,
                     progress=_progress_bar if many else None,
                 )
-                self._stems = stems_of(self._index.vocabulary)
             return self._index
 
     def warm(self) -> None:
@@ -129,23 +129,40 @@ class Newsdesk:
             raise QuestionError("top_k must be at least 1")
         if article is not None:
             self._article(article)
+        result, evidence = self.search(text, top_k=k, article=article)
         index = self.index
-        vector = self.embedder.encode([text])[0]
-        result = index.search(vector, text, top_k=k, article=article)
-        evidence = self.evidence(text, result.top_cosine)
-        hits = tuple(
-            Hit(
-                passage=index.passages[f.index],
-                score=round(f.score, 4),
-                speakers=self._speakers_in(index.passages[f.index]),
+        hits = []
+        for f in result.ranked:
+            passage = index.passages[f.index]
+            start, end = f.answer
+            hits.append(
+                Hit(
+                    passage=passage,
+                    score=round(f.score, 4),
+                    speakers=self._speakers_in(passage),
+                    answer=AnswerSpan(start, end, passage.text[start:end]),
+                )
             )
-            for f in result.ranked
-        )
-        return Answer(question=text, answerable=evidence.answerable, hits=hits)
+        return Answer(question=text, answerable=evidence.answerable, hits=tuple(hits))
+
+    def search(
+        self, question: str, *, top_k: int, article: str | None = None, weights: Weights | None = None
+    ) -> tuple[SearchResult, Evidence]:
+        """The ranked passages and the abstention evidence for a question (``ask`` without the packaging).
+
+        ``weights`` varies the ranking, for evaluation; the defaults are the measured ones.
+        """
+        info = analyse(question)
+        if not info.text:
+            raise QuestionError("the question holds nothing but markup")
+        index = self.index
+        vector = self.embedder.encode([info.text])[0]
+        result = index.search(vector, info, top_k=top_k, article=article, weights=weights)
+        return result, weigh(info, result.top_cosine, index.lexicon)
 
     def evidence(self, question: str, top_cosine: float) -> Evidence:
         """The abstention evidence for a question (exposed for calibration)."""
-        return weigh(question, top_cosine, self.index.vocabulary, self._stems)
+        return weigh(analyse(question), top_cosine, self.index.lexicon)
 
     # -- quotes and speakers ---------------------------------------------------------------------
 
