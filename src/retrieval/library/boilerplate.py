@@ -38,7 +38,7 @@ _PROMPT_ANYWHERE = re.compile(
     re.IGNORECASE,
 )
 # "By Jane Doe", "By Jane Doe and John Roe | Reuters": a byline, short and without a full stop.
-_BYLINE = re.compile(r"^by\s+[A-Z][\w.'’-]*(?:\s+[A-Z&|,][\w.'’-]*){0,8}$")
+_BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]*(?:\s+[A-Z&|,][\w.'’-]*){0,8}$")
 
 
 def is_boilerplate(line: str) -> bool:

@@ -16,7 +16,7 @@ from .store import GLOBAL, Library, StoredArticle, scope_of
 COMMANDS = ("add", "extract", "list", "remove")
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register the library subcommands on the CLI's subparsers."""
     add = sub.add_parser("add", help="add articles to the library from .txt/.html files or http(s) links")
     add.add_argument("sources", nargs="+", metavar="SOURCE", help="a .txt or .html file, or an http(s) URL")
