@@ -213,7 +213,7 @@ class Library:
             url=extracted.url,
             scope=scope,
             added_by=added_by,
-            added_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            added_at=datetime.now(UTC).isoformat(timespec="microseconds"),
             content_sha256=sha,
             text=extracted.text,
         )
