@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import discord
 
-from retrieval.models import Answer, ArticleInfo, Hit, Quote, Speaker, Timeline, TimelineEvent
+from retrieval.models import Answer, AnswerSpan, ArticleInfo, Hit, Quote, Speaker, Timeline, TimelineEvent
 
 # Discord's embed limits (discord/embeds.py and the API docs).
 TITLE_MAX = 256
@@ -113,7 +113,27 @@ def _hit_field(hit: Hit, show_article: bool) -> tuple[str, str]:
     passage = hit.passage
     name = f"{_paragraph_label(passage.article, passage.paragraph, show_article)} · relevance {hit.score:.2f}"
     speakers = f"**Speakers:** {clean(', '.join(hit.speakers))}\n" if hit.speakers else ""
-    return name, speakers + clean(passage.text)
+    return name, speakers + highlighted(passage.text, hit.answer, FIELD_VALUE_MAX - len(speakers))
+
+
+def highlighted(text: str, answer: AnswerSpan | None, limit: int = FIELD_VALUE_MAX) -> str:
+    """The passage made safe, its answer sentence in bold, cut around the answer to fit ``limit``."""
+    if answer is None or not answer.text.strip():
+        return truncate(clean(text), limit)
+    core = f"**{truncate(clean(text[answer.start : answer.end]).strip(), limit - 4)}**"
+    before, after = clean(text[: answer.start]), clean(text[answer.end :])
+    room = limit - len(core)
+    if len(before) + len(after) > room:
+        # Context after the answer reads better than context before it; keep at least half the room for it.
+        keep_after = min(len(after), max(room // 2, room - len(before)))
+        after = truncate(after, keep_after) if keep_after > len(ELLIPSIS) else ""
+        keep_before = room - len(after)
+        if len(before) > keep_before:
+            # Cut at a space, so no markdown escape is split, and show that text was left out.
+            tail = before[len(before) - keep_before + len(ELLIPSIS) :] if keep_before > len(ELLIPSIS) else ""
+            space = tail.find(" ")
+            before = ELLIPSIS + tail[space:] if space >= 0 else ""
+    return before + core + after
 
 
 def answer_embed(answer: Answer, *, show_article: bool = False) -> discord.Embed:

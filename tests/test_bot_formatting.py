@@ -18,6 +18,7 @@ from bot.formatting import (
 )
 from retrieval.models import (
     Answer,
+    AnswerSpan,
     ArticleDates,
     ArticleInfo,
     Hit,
@@ -257,3 +258,22 @@ def test_plain_text_is_cut_to_the_message_limit_without_pings():
     out = formatting.plain(DANGEROUS * 100)
     assert len(out) <= CONTENT_MAX
     assert_no_live_mentions(out)
+
+
+def test_the_answer_sentence_is_bold_inside_its_passage():
+    text = "The council met on Sunday. It approved the harbour budget of 4 million. Work starts in May."
+    start = text.index("It approved")
+    end = text.index(" Work")
+    value = formatting.highlighted(text, AnswerSpan(start, end, text[start:end]))
+    assert "**It approved the harbour budget of 4 million.**" in value
+    assert value.startswith("The council met") and value.endswith("Work starts in May.")
+
+
+def test_a_long_passage_is_cut_around_its_bold_answer():
+    before = "word " * 400
+    answer = "The answer is here."
+    text = before + answer + " and more" * 300
+    value = formatting.highlighted(text, AnswerSpan(len(before), len(before) + len(answer), answer), 500)
+    assert len(value) <= 500
+    assert "**The answer is here.**" in value
+    assert value.startswith(formatting.ELLIPSIS)

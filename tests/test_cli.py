@@ -38,8 +38,17 @@ def test_ask_json_has_the_documented_shape(short_article: Path, capsys):
     assert set(payload) == {"question", "answerable", "passages"}
     assert len(payload["passages"]) == 2
     first = payload["passages"][0]
-    assert set(first) == {"article", "paragraph", "text", "score", "speakers"}
+    assert set(first) == {"article", "paragraph", "text", "score", "speakers", "answer"}
     assert (first["article"], first["paragraph"]) == ("harbour", 3)
+    answer = first["answer"]
+    assert first["text"][answer["start"] : answer["end"]] == answer["text"]
+    assert answer["text"]
+
+
+def test_ask_readable_output_marks_the_answer_sentence(short_article: Path, capsys):
+    code, out, _ = run(["ask", "Who will start the work in May?", "--article", str(short_article)], capsys)
+    assert code == 0
+    assert out.count("**") >= 2
 
 
 def test_ask_readable_output_shows_paragraph_and_score(short_article: Path, capsys):

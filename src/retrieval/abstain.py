@@ -5,8 +5,8 @@ person the article never mentions ("What did <absent politician> say about the d
 as many answerable questions, because everything else in it is on topic. So the decision combines:
 
 1. similarity: the best sentence's cosine must clear a floor, which off-topic questions do not;
-2. people: a person the question is about (the subject of "what did X say", or a PERSON entity) of whom
-   no name word occurs in the corpus is someone the corpus cannot talk about. Only people count: a place,
+2. people: a person the question is about (the subject of "what did X say", or a PERSON entity) whose
+   surname occurs nowhere in the corpus is someone the corpus cannot talk about. Only people count: a place,
    an organisation or a war goes by another name often enough ("Beijing" for China's government), and the
    cosine weighs those by meaning. An acronym counts as known when the corpus spells it out
    ("GAO" for "Government Accountability Office").
@@ -73,7 +73,10 @@ class Lexicon:
         acronyms: set[str] = set()
         for text in texts:
             tokens = _WORD.findall(text)
-            words.update(_normal(t) for t in tokens)
+            for token in tokens:
+                word = _normal(token)
+                words.add(word)
+                words.update(part for part in word.split("-") if part)
             acronyms.update(_acronyms(tokens))
         stems = frozenset(w[:_STEM] for w in words if len(w) >= _STEM)
         return cls(frozenset(words), stems, frozenset(acronyms))
@@ -122,7 +125,8 @@ def weigh(question: QuestionInfo, top_cosine: float, lexicon: Lexicon) -> Eviden
     missing = []
     for person in question.persons:
         words = name_words(person)
-        # A hyphenated name (Ing-wen) is known when each of its parts is.
-        if words and not any(all(lexicon.knows(p) for p in w.split("-") if p) for w in words):
+        # The surname decides: "EPA chief Jane Doe" is absent even where the EPA is not. A hyphenated name
+        # (Ing-wen) is known when each of its parts is.
+        if words and not all(lexicon.knows(part) for part in words[-1].split("-") if part):
             missing.append(person)
     return Evidence(top_cosine=top_cosine, missing_names=tuple(dict.fromkeys(missing)))

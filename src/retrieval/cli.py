@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import date
 from functools import partial
@@ -16,10 +18,11 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from . import __version__
-from .config import RetrievalSettings
-from .errors import NewsdeskError
+from .config import RetrievalSettings, read_settings
+from .errors import NewsdeskError, QuestionError
 from .library import commands as library_commands
-from .models import Answer, Quote, Speaker, Timeline
+from .limits import TOP_K_MAX, question_text
+from .models import Answer, AnswerSpan, Quote, Speaker, Timeline
 from .service import Newsdesk
 
 EXIT_USAGE = 2
@@ -44,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--article",
             action="append",
-            type=Path,
+            type=_article_path,
             metavar="PATH",
             help="an article file or a directory of *.txt (repeatable); default: the bundled one",
         )
@@ -52,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="the passages that answer a question")
     ask.add_argument("question", help="the question, or - to read one question per line from stdin")
-    ask.add_argument("--top-k", type=int, metavar="K", help="how many passages to show")
+    ask.add_argument("--top-k", type=_top_k, metavar="K", help=f"how many passages to show (1-{TOP_K_MAX})")
     common(ask)
     quotes = sub.add_parser("quotes", help="quotations, grouped by speaker")
     quotes.add_argument("--speaker", metavar="NAME", help="only this speaker (any alias, any case)")
@@ -70,6 +73,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _article_path(value: str) -> Path:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("the path is empty; name a file or a directory")
+    return Path(value)
+
+
+def _top_k(value: str) -> int:
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if not 1 <= k <= TOP_K_MAX:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {TOP_K_MAX}, got {k}")
+    return k
+
+
 def main(argv: Sequence[str] | None = None, *, service_factory: ServiceFactory | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input)."""
     try:
@@ -80,7 +99,7 @@ def main(argv: Sequence[str] | None = None, *, service_factory: ServiceFactory |
         overrides: dict[str, object] = {}
         if args.article:
             overrides["articles"] = args.article
-        settings = RetrievalSettings(**overrides)  # type: ignore[arg-type]
+        settings = read_settings(RetrievalSettings, **overrides)
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
         if args.command in library_commands.COMMANDS:
             return library_commands.run(args, settings, sys.stdout)
@@ -95,25 +114,58 @@ def main(argv: Sequence[str] | None = None, *, service_factory: ServiceFactory |
         print(f"newsdesk: error: invalid setting {where}: {first['msg']}", file=sys.stderr)
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)
+    except BrokenPipeError:
+        # `newsdesk … | head`: the reader left; say nothing more (stdout is gone).
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stops the flush at exit from failing again
+        return 0
     return EXIT_USAGE
 
 
 def _ask(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
-    if args.top_k is not None and not 1 <= args.top_k <= 100:
-        raise NewsdeskError("--top-k must be between 1 and 100")
     if args.question != "-":
-        answer = service.ask(args.question, top_k=args.top_k)
+        answer = service.ask(question_text(args.question), top_k=args.top_k)
         out.write(
             json.dumps(answer_json(answer), ensure_ascii=False) + "\n" if args.json else _answer_text(answer)
         )
         return 0
-    # Batch mode: the model loads once; one JSON object per non-blank line, in order.
-    for line in sys.stdin:
-        if line.strip():
-            answer = service.ask(line, top_k=args.top_k)
-            out.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n")
-            out.flush()
+    # Batch mode: the model loads once; one JSON object per non-blank line, in order. A line that cannot
+    # be used gets {"question", "error"} in its place and the batch goes on; the exit code says so at the end.
+    failed = 0
+    for raw in _stdin_lines():
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            question = raw.decode("utf-8", errors="replace").strip()
+            row: dict[str, object] = {
+                "question": question,
+                "error": f"the question is not valid UTF-8 text ({exc.reason} at byte {exc.start})",
+            }
+        else:
+            if not line.strip():
+                continue
+            question = " ".join(line.split())
+            try:
+                row = answer_json(service.ask(question_text(line), top_k=args.top_k))
+            except QuestionError as exc:
+                row = {"question": question, "error": str(exc)}
+        failed += "error" in row
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.flush()
+    if failed:
+        print(f'newsdesk: error: {failed} question(s) could not be used; see their "error"', file=sys.stderr)
+        return EXIT_USAGE
     return 0
+
+
+def _stdin_lines() -> Iterator[bytes]:
+    """Lines of standard input as bytes, so each is decoded (and refused) on its own."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        yield from buffer
+    else:  # a text stream (tests, embedding): it was decoded already
+        for line in sys.stdin:
+            yield line.encode("utf-8", errors="surrogateescape")
 
 
 def answer_json(answer: Answer) -> dict[str, object]:
@@ -128,6 +180,7 @@ def answer_json(answer: Answer) -> dict[str, object]:
                 "text": h.passage.text,
                 "score": h.score,
                 "speakers": list(h.speakers),
+                "answer": asdict(h.answer) if h.answer else None,
             }
             for h in answer.hits
         ],
@@ -147,8 +200,15 @@ def _answer_text(answer: Answer) -> str:
         p = hit.passage
         speakers = f" · speakers: {', '.join(hit.speakers)}" if hit.speakers else ""
         lines.append(f"\n[{rank}] {p.article} ¶{p.paragraph} · score {hit.score:.3f}{speakers}")
-        lines.append(f"    {p.text}")
+        lines.append(f"    {marked(p.text, hit.answer)}")
     return "\n".join(lines) + "\n"
+
+
+def marked(text: str, answer: AnswerSpan | None) -> str:
+    """The passage with its answer sentence between ** marks, as Markdown shows bold."""
+    if answer is None:
+        return text
+    return f"{text[: answer.start]}**{text[answer.start : answer.end]}**{text[answer.end :]}"
 
 
 def _quotes(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
