@@ -20,6 +20,7 @@ from retrieval.errors import (
     UnknownArticleError,
     UnknownSpeakerError,
 )
+from retrieval.limits import QUESTION_MAX_CHARS, TOP_K_MAX
 
 if TYPE_CHECKING:
     from bot.client import NewsdeskBot
@@ -30,8 +31,7 @@ log = logging.getLogger(__name__)
 # Per user: ASK_RATE questions per ASK_PER seconds; /ask and mentions/DMs are counted separately.
 ASK_RATE = 3
 ASK_PER = 30.0
-QUESTION_MAX = 1000
-TOP_K_MAX = 10
+QUESTION_MAX = QUESTION_MAX_CHARS  # the limits live in retrieval.limits, shared with the CLI and settings
 KNOWN_SPEAKERS_SHOWN = 15
 
 APOLOGY = "Sorry, something went wrong while answering. It has been logged."

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from .errors import ArticleError
+from .limits import ARTICLE_MAX_BYTES
 from .models import Article, Paragraph
 
 FRONT_MATTER_KEYS = frozenset({"title", "published", "source", "url"})
@@ -28,6 +31,7 @@ def bundled_article_path() -> Path:
 
 def parse_article(raw: bytes, *, article_id: str, path: str = "") -> Article:
     """Parse one article from its raw bytes; raise ArticleError on bad input."""
+    _check_size(Path(path or article_id), len(raw))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -102,29 +106,78 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 
 def load_article(path: Path) -> Article:
-    """Read and parse one article file."""
+    """Read and parse one article file: a regular file of at most ``ARTICLE_MAX_BYTES``."""
     try:
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise ArticleError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ArticleError(f"{path}: is a directory") from None
     except OSError as exc:
         raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise ArticleError(f"{path}: is a directory")
+        if not stat.S_ISREG(status.st_mode):
+            raise ArticleError(f"{path}: not a regular file (a pipe, socket or device); give a text file")
+        _check_size(path, status.st_size)
+        try:
+            raw = handle.read(ARTICLE_MAX_BYTES + 1)
+        except OSError as exc:
+            raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from None
+    _check_size(path, len(raw))
     return parse_article(raw, article_id=path.stem, path=str(path))
 
 
+def _check_size(path: Path, size: int) -> None:
+    if size > ARTICLE_MAX_BYTES:
+        raise ArticleError(
+            f"{path}: {size / 1e6:.1f} MB is over the {ARTICLE_MAX_BYTES / 1e6:g} MB limit for one article; "
+            "split it into several files"
+        )
+
+
+def _kind(path: Path) -> str:
+    """'dir', 'file' or 'missing'; ArticleError when the path cannot be looked at (no permission)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from None
+    return "dir" if stat.S_ISDIR(mode) else "file"
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files stay as they are; a directory stands for its ``*.txt`` files, sorted."""
+    """Files stay as they are; a directory stands for its ``*.txt`` files, sorted. A file named twice
+    (``a/x.txt`` and ``a/../a/x.txt``, or through a link) counts once, where it is first named."""
     out: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: load_article says so
+            resolved = path.absolute()
+        if resolved not in seen:
+            seen.add(resolved)
+            out.append(path)
+
     for path in paths:
-        if path.is_dir():
-            found = sorted(path.glob("*.txt"))
+        kind = _kind(path)
+        if kind == "dir":
+            try:
+                found = sorted(path.glob("*.txt"))
+            except OSError as exc:
+                raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from None
             if not found:
                 raise ArticleError(f"{path}: directory holds no *.txt articles")
-            out.extend(found)
-        elif path.exists():
-            out.append(path)
+            for item in found:
+                add(item)
+        elif kind == "file":
+            add(path)
         else:
             raise ArticleError(f"{path}: no such file or directory")
     return out

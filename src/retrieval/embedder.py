@@ -73,8 +73,17 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         from sentence_transformers import SentenceTransformer
 
+        _check_device(self.device)
         log.info("loading embedding model from %s", self.model_path)
-        return SentenceTransformer(str(self.model_path), device=self.device, local_files_only=True)
+        try:
+            return SentenceTransformer(str(self.model_path), device=self.device, local_files_only=True)
+        except (OSError, ValueError, RuntimeError, KeyError, TypeError, AssertionError) as exc:
+            # A broken model directory ("config.json" of {}, missing weights) or a device torch cannot use.
+            log.debug("loading the embedding model failed", exc_info=True)
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise NewsdeskError(
+                f"{self.model_path}: cannot load the embedding model on {self.device!r}: {reason[:300]}"
+            ) from None
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts as unit vectors, so inner product is cosine similarity."""
@@ -86,3 +95,23 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _check_device(device: str) -> None:
+    """NewsdeskError when this torch build or machine cannot run on ``device`` (e.g. cuda on a CPU build)."""
+    import torch
+
+    if device.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise NewsdeskError(
+                f"NEWSDESK_DEVICE is {device!r}, but this torch build sees no CUDA GPU; set it to cpu"
+            )
+        index = int(device.partition(":")[2] or 0)
+        if index >= torch.cuda.device_count():
+            raise NewsdeskError(
+                f"NEWSDESK_DEVICE is {device!r}, but only {torch.cuda.device_count()} CUDA GPU(s) are visible"
+            )
+    elif device == "mps" and not torch.backends.mps.is_available():
+        raise NewsdeskError(
+            "NEWSDESK_DEVICE is 'mps', but this machine or torch build has no MPS; set it to cpu"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import threading
@@ -15,8 +16,9 @@ from .abstain import Evidence, weigh
 from .cache import Cache, make_key
 from .config import RetrievalSettings
 from .embedder import Embedder, SentenceTransformerEmbedder
-from .errors import QuestionError, UnknownArticleError, UnknownSpeakerError
+from .errors import NewsdeskError, QuestionError, UnknownArticleError, UnknownSpeakerError
 from .index import ChunkParams, PassageIndex, SearchResult, Weights, build_index
+from .limits import QUESTION_MAX_CHARS
 from .models import (
     Answer,
     AnswerSpan,
@@ -33,7 +35,11 @@ from .question import analyse
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 1000
+MAX_QUESTION_CHARS = QUESTION_MAX_CHARS  # the limit lives in limits.py, shared with the CLI and bot
+# A corpus smaller than progress_min_articles still shows progress when there is this much to do:
+# passages to embed (about 5 s of a CPU), characters to parse for quotes (about 10 s).
+PROGRESS_MIN_PASSAGES = 1000
+PROGRESS_MIN_CHARS = 100_000
 
 
 class Newsdesk:
@@ -102,7 +108,7 @@ class Newsdesk:
                     self.embedder,
                     self._params,
                     self._cache,
-                    progress=_progress_bar if many else None,
+                    progress=functools.partial(_progress_bar, always=many),
                 )
             return self._index
 
@@ -169,7 +175,7 @@ class Newsdesk:
     def quotes(self, speaker: str | None = None, article: str | None = None) -> list[Quote]:
         """Quotations in article order, optionally only one speaker's (matched on any alias, any case)."""
         articles = [self._article(article)] if article else list(self.articles.values())
-        quotes = [q for a in articles for q in self._extraction(a).quotes]
+        quotes = [q for a in articles for q in self._complete_extraction(a).quotes]
         if speaker is None:
             return quotes
         wanted = " ".join(speaker.split()).casefold()
@@ -193,7 +199,14 @@ class Newsdesk:
     def speakers(self, article: str | None = None) -> list[Speaker]:
         """Everyone quoted, per article, in order of first appearance."""
         articles = [self._article(article)] if article else list(self.articles.values())
-        return [s for a in articles for s in self._extraction(a).speakers]
+        return [s for a in articles for s in self._complete_extraction(a).speakers]
+
+    def _complete_extraction(self, article: Article) -> QuoteExtraction:
+        """The article's quotes; an error, not "no one is quoted", when extracting them failed."""
+        extraction = self._extraction(article)
+        if not extraction.complete:
+            raise NewsdeskError(f"{article.id}: quote extraction failed (the log says why)")
+        return extraction
 
     def _speakers_in(self, passage: Passage) -> tuple[str, ...]:
         quotes = self._extraction(self.articles[passage.article]).quotes
@@ -220,12 +233,24 @@ class Newsdesk:
         if entry is not None:
             with contextlib.suppress(KeyError, ValueError, TypeError):
                 return _decode_quotes(entry["quotes.json"])
-        extraction = extract_quotes(article)
+        size = sum(len(p.text) + 1 for p in article.paragraphs)
+        if size >= PROGRESS_MIN_CHARS:
+            with _progress_bar(size, always=True, desc=f"quotes in {article.id}", unit="char") as advance:
+                extraction = extract_quotes(article, progress=advance)
+        else:
+            extraction = extract_quotes(article)
+        if not extraction.complete:
+            return extraction  # never cached: the next run tries again
         self._cache.save(
             "quotes",
             key,
             {"quotes.json": _encode_quotes(extraction)},
-            {"article": article.id, "sha256": article.sha256, "extractor": EXTRACTOR_VERSION},
+            {
+                "article": article.id,
+                "path": article.path,
+                "sha256": article.sha256,
+                "extractor": EXTRACTOR_VERSION,
+            },
         )
         return extraction
 
@@ -268,11 +293,17 @@ class Newsdesk:
 
 
 @contextlib.contextmanager
-def _progress_bar(total: int) -> Iterator[Callable[[int], object]]:
-    """A progress bar on stderr over the passages being embedded."""
+def _progress_bar(
+    total: int, *, always: bool = False, desc: str = "indexing", unit: str = "passage"
+) -> Iterator[Callable[[int], object]]:
+    """A progress bar on stderr (passages being embedded, by default); shown when ``always`` or when
+    ``total`` passages are enough to take a while on their own."""
+    if not always and total < PROGRESS_MIN_PASSAGES:
+        yield lambda _n: None
+        return
     from tqdm import tqdm
 
-    with tqdm(total=total, desc="indexing", unit="passage", leave=False) as bar:
+    with tqdm(total=total, desc=desc, unit=unit, unit_scale=unit == "char", leave=False) as bar:
         yield bar.update
 
 

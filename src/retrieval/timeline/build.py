@@ -102,8 +102,10 @@ def build_timeline(article: Article, published: date | None = None, quotes: Sequ
     """The timeline of one article: its publication date and its dated events in chronological order."""
     try:
         return _build(article, published, quotes)
-    except Exception:  # the timeline must never take the caller down: log, and return what is known
-        log.exception("timeline failed for article %r", getattr(article, "id", "?"))
+    except Exception as exc:  # the timeline must never take the caller down: log, and return what is known
+        where = getattr(article, "id", "?")
+        log.error("timeline failed for article %r: %s: %s", where, type(exc).__name__, exc)
+        log.debug("timeline failed for article %r", where, exc_info=True)
         return Timeline(
             articles=(
                 ArticleDates(getattr(article, "id", "?"), getattr(article, "title", None), None, "unknown"),
@@ -139,7 +141,7 @@ def _build(article: Article, published: date | None, quotes: Sequence[Quote]) ->
         )
         if expr.value is not None:
             dated.append((_sort_key(event), order, event))
-        elif pub is None and expr.relative:
+        elif expr.relative:  # no publication date, or one so near the calendar's edge it cannot date it
             undated.append((_offset(expr), order, event))
     dated.sort(key=lambda item: (item[0], item[1]))
     undated.sort(key=lambda item: (item[0], item[1]))

@@ -6,7 +6,7 @@ import bisect
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -902,7 +902,9 @@ def find_expressions(text: str, published: date | None = None) -> list[TemporalE
             expr = _RULES[index].resolve(m, ctx)
         except (ValueError, OverflowError, KeyError, AttributeError, TypeError) as exc:
             log.debug("could not normalise %r: %s", m.group(), exc)
-            expr = None
+            expr = _undated(m, index, ctx) if ctx.published is not None else None
+        if expr is not None and expr.value is not None and not _in_calendar(expr.value):
+            expr = _undated(m, index, ctx)
         if expr is None:
             continue
         taken_starts.insert(k, start)
@@ -910,7 +912,30 @@ def find_expressions(text: str, published: date | None = None) -> list[TemporalE
         found.append(expr)
     found.sort(key=lambda e: (e.start, e.end))
     found = _elliptic_last(text, _day_before_after(text, _coordinated_days(text, found)))
-    return _resolve_anaphora(text, found)
+    return [
+        e if e.value is None or _in_calendar(e.value) else replace(e, value=None, relative=True)
+        for e in _resolve_anaphora(text, found)
+    ]
+
+
+def _undated(m: re.Match[str], index: int, ctx: _Context) -> TemporalExpression | None:
+    """An expression read as if the publication date were unknown: "yesterday" written on 0001-01-01
+    lies before the calendar's first day, so it stays in the timeline, relative and undated."""
+    try:
+        expr = _RULES[index].resolve(m, _Context(ctx.text, None, ctx.match_start, ctx.match_end))
+    except (ValueError, OverflowError, KeyError, AttributeError, TypeError):
+        return None
+    if expr is None or (expr.value is not None and not _in_calendar(expr.value)):
+        return None
+    return expr
+
+
+_ISO_YEAR = re.compile(r"\d{4}(?=-|$)")
+
+
+def _in_calendar(value: str) -> bool:
+    """Whether an ISO value lies in years 0001-9999 (``0000`` and ``10000`` are not dates)."""
+    return _ISO_YEAR.match(value) is not None and value[:4] != "0000"
 
 
 _ELLIPTIC_LAST = re.compile(r"\b(?:as|than)\s+(?P<last>last)\b(?=\s*(?:[.,;:!?)]|$))")
@@ -951,7 +976,10 @@ def _shift_value(value: str, granularity: Granularity, step: int) -> str:
         return iso_week(monday + timedelta(weeks=step))
     if granularity == "month":
         return iso_month(*add_months(int(value[:4]), int(value[5:7]), step))
-    return f"{int(value[:4]) + step:04d}"
+    year = int(value[:4]) + step
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year {year} is outside the calendar")
+    return f"{year:04d}"
 
 
 # "April 24 and 25", "June 3-5, 1999": a second day of the same month, coordinated with the first.
@@ -1115,6 +1143,8 @@ def _shift_anaphor(expr: TemporalExpression, ref: TemporalExpression | None) -> 
     try:
         year = int(parts[0])
         if expr.granularity == "year":
+            if not 1 <= year + step <= 9999:
+                return None
             new = f"{year + step:04d}"
         elif expr.granularity == "month":
             if len(parts) < 2 or parts[1].startswith("W"):
