@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from bot.settings import BotSettings
 
 if TYPE_CHECKING:
+    from retrieval.library.live import LiveLibrary
     from retrieval.service import Newsdesk
 
 # Named, not __name__: under `python -m bot` that would be "__main__".
@@ -67,14 +68,20 @@ async def serve(bot: discord.Client, token: str) -> int:
     return 0
 
 
-def run(settings: BotSettings, newsdesk: Newsdesk, *, sync_global: bool = False) -> int:
+def run(
+    settings: BotSettings,
+    newsdesk: Newsdesk,
+    *,
+    sync_global: bool = False,
+    library: LiveLibrary | None = None,
+) -> int:
     """Load the model and index, then connect. Returns the exit code."""
     from bot.client import NewsdeskBot
 
     log.info("Loading the embedding model and the index for %d article(s)", len(newsdesk.article_ids))
     # Once, before connecting: model, index and quotes (ask lists speakers), so no first user waits.
     newsdesk.warm()
-    bot = NewsdeskBot(settings, newsdesk, sync_global=sync_global)
+    bot = NewsdeskBot(settings, newsdesk, sync_global=sync_global, library=library)
     try:
         return asyncio.run(serve(bot, settings.discord_token.get_secret_value()))
     except KeyboardInterrupt:
@@ -93,11 +100,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Imported here: the retrieval stack is heavy, and a missing token should fail fast.
     from retrieval.errors import NewsdeskError
-    from retrieval.service import Newsdesk
+    from retrieval.library.live import LiveLibrary
 
     try:
-        newsdesk = Newsdesk.from_settings(settings)
-        return run(settings, newsdesk, sync_global=args.sync)
+        # Article files and the library (SQLite, or NEWSDESK_DATABASE_URL), live: /article adds at runtime.
+        library = LiveLibrary(settings)
+        return run(settings, library.for_guild(None), sync_global=args.sync, library=library)
     except NewsdeskError as error:
         print(f"newsdesk-bot: {error}", file=sys.stderr)
         return EXIT_CONFIG

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.settings import BotSettings
 
 if TYPE_CHECKING:
+    from retrieval.library.live import LiveLibrary
     from retrieval.service import Newsdesk
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class NewsdeskBot(commands.Bot):
         *,
         sync_global: bool = False,
         guild_ready_timeout: float = 2.0,
+        library: LiveLibrary | None = None,
     ) -> None:
         # The bot has no voice features: don't warn at every start that voice libraries are missing.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -55,6 +57,7 @@ class NewsdeskBot(commands.Bot):
         )
         self.settings = settings
         self.newsdesk = newsdesk
+        self.library = library  # the live article library: /article, and per-guild articles
         self.sync_global = sync_global
 
     async def login(self, token: str) -> None:
@@ -66,6 +69,8 @@ class NewsdeskBot(commands.Bot):
         """Load the cogs, then sync: the dev guild if configured, globally only when asked (--sync)."""
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        if self.library is not None:
+            await self.load_extension("bot.cogs.library")
         if self.settings.discord_guild_id:
             # Guild commands update instantly; global ones stay for an explicit sync.
             guild = discord.Object(self.settings.discord_guild_id)

@@ -80,11 +80,17 @@ async def running_bot(
     *,
     token: str | None = None,
     bot_class: type[NewsdeskBot] = NewsdeskBot,
+    library: object = None,
     **overrides: object,
 ) -> AsyncIterator[NewsdeskBot]:
     """Start the real bot against the fake; yield once it is ready; always close it and restore globals."""
     base, gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    bot = bot_class(bot_settings(fake, **overrides), newsdesk, guild_ready_timeout=0.05)
+    bot = bot_class(
+        bot_settings(fake, **overrides),
+        newsdesk,
+        guild_ready_timeout=0.05,
+        library=library,  # type: ignore[arg-type]
+    )
     task = asyncio.create_task(bot.start(token or fake.token))
     try:
         ready = asyncio.create_task(bot.wait_until_ready())

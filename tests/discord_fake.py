@@ -518,7 +518,7 @@ class DiscordFake:
 
     # -- injected events -------------------------------------------------------------------------
 
-    def _member(self, user_id: int, name: str) -> dict[str, Any]:
+    def _member(self, user_id: int, name: str, permissions: str = "2248473465835073") -> dict[str, Any]:
         return {
             "user": self.user(user_id, name),
             "roles": [],
@@ -526,7 +526,7 @@ class DiscordFake:
             "deaf": False,
             "mute": False,
             "flags": 0,
-            "permissions": "2248473465835073",
+            "permissions": permissions,
         }
 
     def _command(self, name: str) -> dict[str, Any]:
@@ -536,7 +536,14 @@ class DiscordFake:
         raise KeyError(f"/{name} was never synced to the fake")
 
     def _interaction(
-        self, kind: int, data: dict[str, Any], *, user_id: int | None, dm: bool
+        self,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        user_id: int | None,
+        dm: bool,
+        guild_id: int | None = None,
+        permissions: str | None = None,
     ) -> dict[str, Any]:
         user_id = user_id or self.user_id
         payload: dict[str, Any] = {
@@ -558,11 +565,13 @@ class DiscordFake:
             payload["user"] = self.user(user_id, f"user{user_id % 1000}")
             payload["context"] = 1
         else:
-            payload["guild_id"] = str(self.guild_id)
+            payload["guild_id"] = str(guild_id or self.guild_id)
             payload["guild_locale"] = "en-US"
             payload["channel_id"] = str(self.channel_id)
-            payload["channel"] = self._channel()
-            payload["member"] = self._member(user_id, f"user{user_id % 1000}")
+            payload["channel"] = {**self._channel(), "guild_id": payload["guild_id"]}
+            payload["member"] = self._member(
+                user_id, f"user{user_id % 1000}", *([permissions] if permissions is not None else [])
+            )
             payload["context"] = 0
         return payload
 
@@ -578,35 +587,53 @@ class DiscordFake:
             result.append(option)
         return result
 
-    async def command(
-        self, name: str, *, user_id: int | None = None, dm: bool = False, **options: Any
-    ) -> dict[str, Any]:
-        """Inject a slash command (options typed from what the bot synced); returns the interaction."""
-        command = self._command(name)
-        data = {
-            "id": command["id"],
-            "name": name,
-            "type": 1,
-            "options": self._options(command, options, None),
-        }
+    def _command_data(self, name: str, options: dict[str, Any], focused: str | None) -> dict[str, Any]:
+        """``name`` may be "group sub" for a subcommand of a command group."""
+        top, _, sub = name.partition(" ")
+        command = self._command(top)
+        if sub:
+            declared = next(o for o in command.get("options", []) if o["name"] == sub and o["type"] == 1)
+            nested = [{"type": 1, "name": sub, "options": self._options(declared, options, focused)}]
+        else:
+            nested = self._options(command, options, focused)
+        data = {"id": command["id"], "name": top, "type": 1, "options": nested}
         if "guild_id" in command:
             data["guild_id"] = command["guild_id"]
-        interaction = self._interaction(2, data, user_id=user_id, dm=dm)
+        return data
+
+    async def command(
+        self,
+        name: str,
+        *,
+        user_id: int | None = None,
+        dm: bool = False,
+        guild_id: int | None = None,
+        permissions: str | None = None,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """Inject a slash command (options typed from what the bot synced); returns the interaction.
+
+        ``guild_id`` sends it from another server than the fake's own; ``permissions`` sets the member's.
+        """
+        data = self._command_data(name, options, None)
+        interaction = self._interaction(
+            2, data, user_id=user_id, dm=dm, guild_id=guild_id, permissions=permissions
+        )
         await self.dispatch("INTERACTION_CREATE", interaction)
         return interaction
 
     async def autocomplete(
-        self, name: str, focused: str, *, user_id: int | None = None, **options: Any
+        self,
+        name: str,
+        focused: str,
+        *,
+        user_id: int | None = None,
+        guild_id: int | None = None,
+        **options: Any,
     ) -> dict:
         """Inject an autocomplete request for option ``focused``; returns the interaction."""
-        command = self._command(name)
-        data = {
-            "id": command["id"],
-            "name": name,
-            "type": 1,
-            "options": self._options(command, options, focused),
-        }
-        interaction = self._interaction(4, data, user_id=user_id, dm=False)
+        data = self._command_data(name, options, focused)
+        interaction = self._interaction(4, data, user_id=user_id, dm=False, guild_id=guild_id)
         await self.dispatch("INTERACTION_CREATE", interaction)
         return interaction
 

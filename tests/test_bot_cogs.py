@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
@@ -143,10 +144,15 @@ def test_user_message_for_a_bare_newsdesk_error():
     assert user_message(NewsdeskError("something odd")) == "Something odd"
 
 
-async def test_article_autocomplete_offers_loaded_ids(cog, desk):
-    desk.article_ids = ["harbour", "budget", "harbour-2"]
+async def test_article_autocomplete_offers_articles_by_title_with_the_id_as_value(cog, desk):
+    titles = {"harbour": "Harbour bridge budget approved", "budget": "City budget passes", "harbour-2": None}
+    desk.articles = {i: SimpleNamespace(id=i, title=t) for i, t in titles.items()}
     choices = await cog.article_autocomplete(mock_interaction(), "harb")
-    assert [c.value for c in choices] == ["harbour", "harbour-2"]
+    assert [(c.name, c.value) for c in choices] == [
+        ("Harbour bridge budget approved", "harbour"),
+        ("harbour-2", "harbour-2"),
+    ]
+    assert [c.value for c in await cog.article_autocomplete(mock_interaction(), "city")] == ["budget"]
 
 
 async def test_speaker_autocomplete_offers_nothing_when_the_feature_is_missing(cog, desk):

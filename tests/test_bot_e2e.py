@@ -287,9 +287,9 @@ def two_articles():
 
 async def test_with_two_articles_the_article_option_autocompletes_and_filters(fake, two_articles):
     async with running_bot(fake, two_articles):
-        complete = await fake.autocomplete("ask", "article", question="q", article="bud")
+        complete = await fake.autocomplete("ask", "article", question="q", article="city")
         result = (await fake.wait_until(lambda: fake.sent_for(complete["token"], "callback")))[0]
-        assert [c["value"] for c in result.payload["data"]["choices"]] == ["budget"]
+        assert result.payload["data"]["choices"] == [{"name": "City budget passes", "value": "budget"}]
         interaction = await fake.command("ask", question="what does the money pay for?", article="budget")
         embed = (await followup(fake, interaction)).embeds[0]
         assert all(f["name"].startswith("budget · paragraph") for f in embed["fields"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import discord
@@ -67,8 +67,9 @@ def cooldown_message(retry_after: float) -> str:
 class ArticleCog(commands.Cog):
     """Questions, quotes, timeline, speakers and facts about the loaded articles."""
 
-    def __init__(self, newsdesk: Newsdesk) -> None:
+    def __init__(self, newsdesk: Newsdesk, desks: Callable[[int | None], Newsdesk] | None = None) -> None:
         self.newsdesk = newsdesk  # no bot reference: constructible in tests
+        self._desks = desks  # the live library's snapshot per guild, when there is a library
         self._mention_cooldown = commands.CooldownMapping.from_cooldown(
             ASK_RATE, ASK_PER, commands.BucketType.user
         )
@@ -78,10 +79,15 @@ class ArticleCog(commands.Cog):
         """Name the article next to paragraph numbers only when more than one is loaded."""
         return len(self.newsdesk.article_ids) > 1
 
-    def _check_article(self, article: str | None) -> None:
+    def desk_for(self, guild_id: int | None) -> Newsdesk:
+        """What a guild (None: a DM) answers from: the global articles and its own."""
+        return self._desks(guild_id) if self._desks is not None else self.newsdesk
+
+    def _check_article(self, article: str | None, desk: Newsdesk | None = None) -> None:
         # Checked before deferring, so the mistake is answered ephemerally.
-        if article is not None and article not in self.newsdesk.article_ids:
-            known = ", ".join(self.newsdesk.article_ids)
+        desk = desk or self.newsdesk
+        if article is not None and article not in desk.article_ids:
+            known = ", ".join(desk.article_ids)
             raise UnknownArticleError(f"no article named {article!r}; loaded: {known}")
 
     # -- autocomplete ----------------------------------------------------------------------------
@@ -89,19 +95,23 @@ class ArticleCog(commands.Cog):
     async def article_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        """Article ids containing what was typed."""
-        names = formatting.choices_for(current, self.newsdesk.article_ids)
-        return [app_commands.Choice(name=n, value=n) for n in names]
+        """Articles whose title (or id) contains what was typed: shown by title, the value is the id."""
+        desk = self.desk_for(interaction.guild_id)
+        titles = {a.id: a.title or a.id for a in desk.articles.values()}
+        wanted = " ".join(current.split()).casefold()
+        found = [i for i, title in titles.items() if wanted in title.casefold() or wanted in i.casefold()]
+        return [app_commands.Choice(name=titles[i][:100], value=i) for i in found[:25]]
 
     async def speaker_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Speaker names (of the chosen article, if any) containing what was typed."""
+        desk = self.desk_for(interaction.guild_id)
         article = getattr(interaction.namespace, "article", None)
-        if article is not None and article not in self.newsdesk.article_ids:
+        if article is not None and article not in desk.article_ids:
             article = None
         try:
-            speakers = await asyncio.to_thread(self.newsdesk.speakers, article)
+            speakers = await asyncio.to_thread(desk.speakers, article)
         except NewsdeskError as error:  # e.g. quotes not built: offer nothing rather than fail
             log.info("No speaker suggestions: %s", error)
             return []
@@ -129,10 +139,11 @@ class ArticleCog(commands.Cog):
         article: str | None = None,
     ) -> None:
         """Show the passages of the article that best answer a question."""
-        self._check_article(article)
+        desk = self.desk_for(interaction.guild_id)
+        self._check_article(article, desk)
         await interaction.response.defer(thinking=True)  # embedding + search may pass Discord's 3 s
-        answer = await asyncio.to_thread(self.newsdesk.ask, question, top_k, article)
-        embed = formatting.answer_embed(answer, show_article=self.show_article)
+        answer = await asyncio.to_thread(desk.ask, question, top_k, article)
+        embed = formatting.answer_embed(answer, show_article=len(desk.article_ids) > 1)
         await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="quotes")
@@ -142,10 +153,11 @@ class ArticleCog(commands.Cog):
         self, interaction: discord.Interaction, speaker: str | None = None, article: str | None = None
     ) -> None:
         """List quotations, optionally one speaker's, with buttons to page."""
-        self._check_article(article)
+        desk = self.desk_for(interaction.guild_id)
+        self._check_article(article, desk)
         await interaction.response.defer(thinking=True)
-        quotes = await asyncio.to_thread(self.newsdesk.quotes, speaker, article)
-        pages = formatting.quote_pages(quotes, speaker=speaker, show_article=self.show_article)
+        quotes = await asyncio.to_thread(desk.quotes, speaker, article)
+        pages = formatting.quote_pages(quotes, speaker=speaker, show_article=len(desk.article_ids) > 1)
         await self._send_pages(interaction, pages)
 
     @app_commands.command(name="timeline")
@@ -153,11 +165,12 @@ class ArticleCog(commands.Cog):
     @app_commands.autocomplete(article=article_autocomplete)
     async def timeline(self, interaction: discord.Interaction, article: str | None = None) -> None:
         """Show the dated events in order, with buttons to page."""
-        self._check_article(article)
+        desk = self.desk_for(interaction.guild_id)
+        self._check_article(article, desk)
         await interaction.response.defer(thinking=True)
-        timeline = await asyncio.to_thread(self.newsdesk.timeline, article)
+        timeline = await asyncio.to_thread(desk.timeline, article)
         await self._send_pages(
-            interaction, formatting.timeline_pages(timeline, show_article=self.show_article)
+            interaction, formatting.timeline_pages(timeline, show_article=len(desk.article_ids) > 1)
         )
 
     @app_commands.command(name="speakers")
@@ -165,11 +178,12 @@ class ArticleCog(commands.Cog):
     @app_commands.autocomplete(article=article_autocomplete)
     async def speakers(self, interaction: discord.Interaction, article: str | None = None) -> None:
         """Show who is quoted, their role and how many quotes."""
-        self._check_article(article)
+        desk = self.desk_for(interaction.guild_id)
+        self._check_article(article, desk)
         await interaction.response.defer(thinking=True)
-        speakers = await asyncio.to_thread(self.newsdesk.speakers, article)
+        speakers = await asyncio.to_thread(desk.speakers, article)
         await self._send_pages(
-            interaction, formatting.speaker_pages(speakers, show_article=self.show_article)
+            interaction, formatting.speaker_pages(speakers, show_article=len(desk.article_ids) > 1)
         )
 
     @app_commands.command(name="about")
@@ -177,9 +191,10 @@ class ArticleCog(commands.Cog):
     @app_commands.autocomplete(article=article_autocomplete)
     async def about(self, interaction: discord.Interaction, article: str | None = None) -> None:
         """Show the article's title, source, publication date, passage count and version."""
-        self._check_article(article)
+        desk = self.desk_for(interaction.guild_id)
+        self._check_article(article, desk)
         await interaction.response.defer(thinking=True)
-        infos = await asyncio.to_thread(self.newsdesk.about, article)
+        infos = await asyncio.to_thread(desk.about, article)
         await interaction.followup.send(embed=formatting.about_embed(infos), allowed_mentions=NO_MENTIONS)
 
     async def _send_pages(self, interaction: discord.Interaction, pages: Sequence[discord.Embed]) -> None:
@@ -248,18 +263,18 @@ class ArticleCog(commands.Cog):
                 cooldown_message(retry_after), mention_author=False, allowed_mentions=NO_MENTIONS
             )
             return
+        desk = self.desk_for(message.guild.id if message.guild else None)
         try:
             async with message.channel.typing():
-                answer = await asyncio.to_thread(
-                    self.newsdesk.ask, question
-                )  # too long: QuestionError says so
+                answer = await asyncio.to_thread(desk.ask, question)  # too long: QuestionError says so
         except NewsdeskError as error:
             await message.reply(user_message(error), mention_author=False, allowed_mentions=NO_MENTIONS)
             return
-        embed = formatting.answer_embed(answer, show_article=self.show_article)
+        embed = formatting.answer_embed(answer, show_article=len(desk.article_ids) > 1)
         await message.reply(embed=embed, mention_author=False, allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: NewsdeskBot) -> None:
     """Load the article cog with the bot's facade."""
-    await bot.add_cog(ArticleCog(bot.newsdesk))
+    library = getattr(bot, "library", None)
+    await bot.add_cog(ArticleCog(bot.newsdesk, library.for_guild if library is not None else None))
