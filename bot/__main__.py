@@ -91,15 +91,20 @@ def run(
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the settings and the facade, then run the bot."""
     args = _parser().parse_args(argv)
+    from retrieval.config import read_settings
+    from retrieval.errors import NewsdeskError
+
     try:
-        settings = BotSettings()
+        settings = read_settings(BotSettings)
     except ValidationError as error:
         print(settings_error_line(error), file=sys.stderr)
+        return EXIT_CONFIG
+    except NewsdeskError as error:  # a .env that is not UTF-8 or cannot be read
+        print(f"newsdesk-bot: {error}", file=sys.stderr)
         return EXIT_CONFIG
     discord.utils.setup_logging(root=True)
 
     # Imported here: the retrieval stack is heavy, and a missing token should fail fast.
-    from retrieval.errors import NewsdeskError
     from retrieval.library.live import LiveLibrary
 
     try:

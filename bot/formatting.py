@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import discord
 
@@ -106,7 +107,16 @@ class EmbedBuilder:
 
 
 def _paragraph_label(article: str, paragraph: int, show_article: bool) -> str:
-    return f"{article} · paragraph {paragraph}" if show_article else f"Paragraph {paragraph}"
+    # An article id is a file name: it may hold markdown or a mention, like any untrusted text.
+    return f"{clean(article)} · paragraph {paragraph}" if show_article else f"Paragraph {paragraph}"
+
+
+def link(url: str | None) -> str | None:
+    """The URL if Discord accepts it for an embed (http or https with a host), else None."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in {"http", "https"} and parts.netloc else None
 
 
 def _hit_field(hit: Hit, show_article: bool) -> tuple[str, str]:
@@ -173,9 +183,10 @@ def quote_pages(
         for quote in chunk:
             assert isinstance(quote, Quote)
             where = _paragraph_label(quote.article, quote.paragraph, show_article)
-            name = f"{quote.speaker} · {where}" + ("" if quote.kind == "direct" else f" · {quote.kind}")
+            kind = "" if quote.kind == "direct" else f" · {quote.kind}"
+            name = f"{clean(quote.speaker)} · {where}{kind}"
             text = f"“{clean(quote.text)}”" if quote.kind != "indirect" else clean(quote.text)
-            builder.add_field(clean(name), text, reserve=len(footer) + 40)
+            builder.add_field(name, text, reserve=len(footer) + 40)
         pages.append(builder.footer(footer))
     return pages
 
@@ -237,14 +248,14 @@ def about_embed(infos: Sequence[ArticleInfo]) -> discord.Embed:
     """Title, source, publication date, passage count and version of each article."""
     if len(infos) == 1:
         info = infos[0]
-        builder = EmbedBuilder(clean(info.title or info.article), url=info.url)
+        builder = EmbedBuilder(clean(info.title or info.article), url=link(info.url))
         for name, value in _about_fields(info):
             builder.add_field(name, value, inline=True)
-        return builder.footer(f"newsdesk {info.version} · article {info.article}")
+        return builder.footer(f"newsdesk {info.version} · article {neutralise_mentions(info.article)}")
     builder = EmbedBuilder("About", f"{len(infos)} articles loaded.")
     for info in infos:
         value = " · ".join(f"{name}: {value}" for name, value in _about_fields(info))
-        builder.add_field(clean(info.title or info.article), f"`{info.article}` · {value}", reserve=60)
+        builder.add_field(clean(info.title or info.article), f"{clean(info.article)} · {value}", reserve=60)
     version = infos[0].version if infos else "?"
     extra = f" · {builder.dropped} more not shown" if builder.dropped else ""
     return builder.footer(f"newsdesk {version}{extra}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -51,4 +52,26 @@ class BotSettings(RetrievalSettings):
     def _base_url(cls, value: object) -> object:
         if value == "":
             return DEFAULT_API_BASE_URL
-        return value.rstrip("/") if isinstance(value, str) else value
+        if isinstance(value, str):
+            value = value.strip().rstrip("/")
+            _check_url(value, {"http", "https"}, DEFAULT_API_BASE_URL)
+        return value
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _gateway_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_url(value.strip(), {"ws", "wss"}, "ws://127.0.0.1:8080/gateway")
+        return value
+
+
+def _check_url(value: str, schemes: set[str], example: str) -> None:
+    """ValueError unless ``value`` is an absolute URL with one of ``schemes`` and a host."""
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ValueError(f"{value!r} has a port that is not a number") from None
+    if parts.scheme.lower() not in schemes or not parts.hostname:
+        wanted = " or ".join(sorted(f"{s}://" for s in schemes))
+        raise ValueError(f"{value!r} is not a {wanted} URL with a host, such as {example}")

@@ -262,3 +262,75 @@ def test_timeline_of_a_long_single_paragraph_keeps_its_speakers():
     timeline = build_timeline(article, date(2024, 3, 4), quotes)
     mondays = [e for e in timeline.events if e.expression == "on Monday"]
     assert len(mondays) == 30 and {e.speaker for e in mondays} == {"Tom Becker"}
+
+
+# --- the bot ----------------------------------------------------------------------------------------
+
+TOKEN = "MTA1.GhIj.abcdefghijklmnopqrstuvwxyz0123"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DISCORD_API_BASE_URL", "not a url"),
+        ("DISCORD_API_BASE_URL", "ftp://discord.com/api"),
+        ("DISCORD_API_BASE_URL", "http://127.0.0.1:port/api"),
+        ("DISCORD_GATEWAY_URL", "https://gateway.discord.gg"),
+    ],
+)
+def test_the_bot_refuses_a_url_that_is_not_one_before_loading_anything(name, value, monkeypatch, capsys):
+    from bot.__main__ import main as bot_main
+
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    monkeypatch.setenv(name, value)
+    code = bot_main([])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert name in err and ("URL" in err or "port" in err)
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_the_bot_says_one_line_for_a_dot_env_that_is_not_utf8(monkeypatch, capsys):
+    from bot.__main__ import main as bot_main
+
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    Path(".env").write_bytes(b"DISCORD_GUILD_ID=1\n# \xff\n")
+    code = bot_main([])
+    _, err = capsys.readouterr()
+    assert code == 2 and ".env: not UTF-8" in err and len(err.strip().splitlines()) == 1
+
+
+def test_article_ids_from_file_names_are_neutralised_in_every_embed():
+    from bot import formatting
+    from retrieval.models import ArticleDates, ArticleInfo, Quote, Timeline, TimelineEvent
+
+    hostile = "@everyone **bold** <@123>"
+    event = TimelineEvent(hostile, "2024-03-04", "on Monday", None, "It starts on Monday.", 1, None)
+    quote = Quote(hostile, "Anna", True, "We will rebuild.", "direct", 1, 0, 16)
+    info = ArticleInfo(hostile, None, None, None, None, 1, 1, "0.1.0")
+    embeds = [
+        *formatting.timeline_pages(
+            Timeline((ArticleDates(hostile, None, None, "unknown"),), (event,)), show_article=True
+        ),
+        *formatting.quote_pages([quote], show_article=True),
+        formatting.about_embed([info, info]),
+        formatting.about_embed([info]),
+    ]
+    for embed in embeds:  # footers render no markdown and ping no one; the rest does
+        shown = [embed.title or "", embed.description or ""]
+        shown += [part for field in embed.fields for part in (field.name or "", field.value or "")]
+        text = "\n".join(shown)
+        assert "@everyone" not in text and "<@123>" not in text and "**bold**" not in text
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "file:///etc/passwd", "example.com/story", "https://"]
+)
+def test_a_front_matter_url_that_is_not_http_is_not_used_as_the_embed_link(url: str):
+    from bot import formatting
+    from retrieval.models import ArticleInfo
+
+    info = ArticleInfo("story", "Title", None, url, None, 1, 1, "0.1.0")
+    assert formatting.about_embed([info]).url is None
+    ok = ArticleInfo("story", "Title", None, "https://example.com/story", None, 1, 1, "0.1.0")
+    assert formatting.about_embed([ok]).url == "https://example.com/story"
