@@ -334,3 +334,59 @@ def test_a_front_matter_url_that_is_not_http_is_not_used_as_the_embed_link(url: 
     assert formatting.about_embed([info]).url is None
     ok = ArticleInfo("story", "Title", None, "https://example.com/story", None, 1, 1, "0.1.0")
     assert formatting.about_embed([ok]).url == "https://example.com/story"
+
+
+# --- the cache --------------------------------------------------------------------------------------
+
+
+def _service(path: Path, cache_dir: Path) -> Newsdesk:
+    settings = RetrievalSettings(_env_file=None, cache_dir=cache_dir)
+    return Newsdesk(load_articles([path]), settings=settings, embedder=FakeEmbedder())
+
+
+def test_the_cache_removes_stale_temp_folders_and_superseded_versions(short_article: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    _service(short_article, cache).speakers()
+    stale = cache / "quotes" / ".0123.killed"
+    stale.mkdir()
+    os.utime(stale, (0, 0))  # left by a writer killed long ago
+    fresh = cache / "quotes" / ".4567.writing"
+    fresh.mkdir()  # another process writing right now: left alone
+    short_article.write_text(short_article.read_text() + "\nA new closing paragraph.\n")
+    _service(short_article, cache).speakers()
+    entries = [p.name for p in (cache / "quotes").iterdir()]
+    assert len([e for e in entries if not e.startswith(".")]) == 1  # the old version is gone
+    assert ".0123.killed" not in entries and ".4567.writing" in entries
+
+
+def test_a_cache_path_of_the_wrong_kind_is_repaired_without_warnings(short_article, tmp_path, caplog):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "quotes").write_text("not a folder")
+    with caplog.at_level("WARNING"):
+        first = _service(short_article, cache).speakers()
+        second = _service(short_article, cache).speakers()
+    assert first == second and (cache / "quotes").is_dir()
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+
+
+@pytest.mark.parametrize("kind", ["file", "read-only"])
+def test_an_unusable_cache_dir_answers_right_and_never_says_corrupt(kind, short_article, tmp_path, caplog):
+    if kind == "read-only" and os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    cache = tmp_path / "cache"
+    if kind == "file":
+        cache.write_text("a file, not a folder")
+    else:
+        cache.mkdir()
+        cache.chmod(0o555)
+    try:
+        with caplog.at_level("WARNING"):
+            speakers = _service(short_article, cache).speakers()
+    finally:
+        if kind == "read-only":
+            cache.chmod(0o755)
+    assert [s.name for s in speakers] == ["Anna Kowalski", "Tom Becker"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "working without it" in warnings[0]
+    assert not any("corrupt" in w for w in warnings)

@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -35,18 +36,46 @@ def make_key(parts: Mapping[str, Any]) -> str:
     return digest(json.dumps(parts, sort_keys=True, default=str).encode())[:32]
 
 
+STALE_TEMP_SECONDS = 3600  # a temporary folder this old was left by a killed writer
+
+
 class Cache:
-    """Entries under ``root``; with ``root=None`` the cache is off and nothing is read or written."""
+    """Entries under ``root``; with ``root=None`` the cache is off and nothing is read or written.
+
+    A root that is not a directory, or cannot be written, turns the cache off for this process with one
+    warning; a path inside it of the wrong kind (a file where an entry's folder belongs) is replaced.
+    """
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
+        self._swept: dict[str, dict[str, dict[str, Any]]] = {}  # kind -> key -> info, once written to
+
+    def _usable(self) -> bool:
+        if self.root is None:
+            return False
+        try:
+            if self.root.exists() and not self.root.is_dir():
+                raise NotADirectoryError(f"{self.root} is not a directory")
+        except OSError as exc:
+            self._off(str(exc))
+            return False
+        return True
+
+    def _off(self, reason: str) -> None:
+        log.warning("the cache at %s cannot be used (%s); working without it", self.root, reason)
+        self.root = None
 
     def load(self, kind: str, key: str) -> dict[str, bytes] | None:
         """The files of an entry by name, or None when it is absent, incomplete or corrupt."""
-        if self.root is None:
+        if not self._usable():
             return None
+        assert self.root is not None
         entry = self.root / kind / key
         try:
+            if any(_wrong_kind(path) for path in (self.root / kind, entry)):
+                # Not corruption of an entry: saving replaces the path with a folder.
+                log.info("cache path under %s is not a directory; it will be replaced", self.root / kind)
+                return None
             manifest = json.loads((entry / MANIFEST).read_bytes())
             files = manifest["files"]
             out = {}
@@ -57,6 +86,9 @@ class Cache:
                 out[name] = data
         except FileNotFoundError:
             return None
+        except PermissionError as exc:
+            self._off(f"{exc.strerror}: {exc.filename}")
+            return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             log.warning("cache entry %s is corrupt (%s); rebuilding it", entry, exc)
             shutil.rmtree(entry, ignore_errors=True)
@@ -65,12 +97,17 @@ class Cache:
 
     def save(self, kind: str, key: str, files: Mapping[str, bytes], info: Mapping[str, Any]) -> None:
         """Write an entry atomically; a failure to write is logged, never raised (the cache is optional)."""
-        if self.root is None:
+        if not self._usable():
             return
+        assert self.root is not None
         parent = self.root / kind
         target = parent / key
         try:
+            for path in (parent, target):
+                if _wrong_kind(path):
+                    path.unlink()  # a file or a dangling link where a folder belongs: replace it
             parent.mkdir(parents=True, exist_ok=True)
+            self._sweep(kind, key, info)
             tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=parent))
             try:
                 for name, data in files.items():
@@ -93,4 +130,50 @@ class Cache:
             with contextlib.suppress(OSError):
                 if (target / MANIFEST).is_file():
                     return
+            if isinstance(exc, PermissionError):
+                self._off(f"{exc.strerror}: {exc.filename}")  # read-only: say so once, not per entry
+                return
             log.warning("could not write cache entry %s: %s", target, exc)
+
+    def _sweep(self, kind: str, key: str, info: Mapping[str, Any]) -> None:
+        """Remove what a new entry makes stale: temporary folders of killed writers, and entries of the same
+        article file that it supersedes (other bytes, or another extractor version). Entries for other
+        models or chunk sizes of the same bytes stay: switching back to them is free."""
+        parent = self.root / kind if self.root is not None else None
+        if parent is None:
+            return
+        known = self._swept.get(kind)
+        if known is None:
+            known = {}
+            now = time.time()
+            for path in parent.iterdir():
+                if path.name.startswith("."):
+                    with contextlib.suppress(OSError):
+                        if now - path.stat().st_mtime > STALE_TEMP_SECONDS:
+                            shutil.rmtree(path, ignore_errors=True)
+                    continue
+                try:
+                    known[path.name] = json.loads((path / MANIFEST).read_bytes()).get("info", {})
+                except (OSError, ValueError, AttributeError):
+                    continue
+            self._swept[kind] = known
+        for other, other_info in list(known.items()):
+            if other != key and _supersedes(info, other_info):
+                shutil.rmtree(parent / other, ignore_errors=True)
+                del known[other]
+        known[key] = dict(info)
+
+
+def _wrong_kind(path: Path) -> bool:
+    """A file, or a link to no folder, where the cache keeps a folder."""
+    return path.is_file() or (path.is_symlink() and not path.is_dir())
+
+
+def _supersedes(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
+    """Whether an entry for ``new`` replaces one for ``old``: the same article file, changed since or
+    extracted by another version."""
+    if not isinstance(old, Mapping) or "article" not in new or "path" not in new:
+        return False
+    same_file = (old.get("article"), old.get("path")) == (new["article"], new["path"])
+    changed = old.get("sha256") != new.get("sha256") or old.get("extractor") != new.get("extractor")
+    return same_file and changed
