@@ -123,6 +123,8 @@ LEXICON_TEXT = (
         ("what did defense minister li say?", ()),  # a title and a surname
         ("Did Beijing and Moscow meet?", ()),  # places are weighed by meaning, not spelling
         ("**Who** is _Li Shangfu_?", ()),  # Discord markdown around a known name
+        ("what did putin famously say?", ()),  # an adverb is not part of the name
+        ("what did putin's envoy say?", ()),  # named by a relation, not by name
     ],
 )
 def test_absent_people_make_a_question_unanswerable(question, missing):

@@ -75,7 +75,16 @@ def answer_labels(question: str) -> frozenset[str]:
 def speech_subject(question: str) -> str | None:
     """X in "what did X say ...", the person whose words are asked for."""
     match = _SPEECH_SUBJECT.search(question)
-    return match["subject"] if match else None
+    if not match:
+        return None
+    words = match["subject"].split()
+    # An adverb before the verb is not part of the name ("what did X famously say").
+    while words and words[-1].lower().endswith("ly"):
+        words.pop()
+    # "X's adviser" names someone by a relation, not by name: nothing to look up.
+    if not words or any(w.lower().endswith(("'s", "’s")) for w in words):
+        return None
+    return " ".join(words)
 
 
 def _needs_ner(question: str) -> bool:
