@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import time
 from pathlib import Path
 
@@ -173,3 +174,10 @@ def test_real_pages_served_over_http_become_articles(httpserver):
         # The opening words of the true body are in the extracted text.
         opening = " ".join(gold.split()[:8])
         assert opening in " ".join(article.text.split()), key
+
+
+def test_adding_a_fifo_is_refused_at_once_not_waited_on(tmp_path):
+    fifo = tmp_path / "story.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ArticleError, match="not a regular file"):
+        read_source(str(fifo))

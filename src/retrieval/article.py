@@ -107,6 +107,11 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 def load_article(path: Path) -> Article:
     """Read and parse one article file: a regular file of at most ``ARTICLE_MAX_BYTES``."""
+    return parse_article(read_article_bytes(path), article_id=path.stem, path=str(path))
+
+
+def read_article_bytes(path: Path) -> bytes:
+    """The bytes of an article file; ArticleError (one line) for anything but a readable regular file."""
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -128,7 +133,7 @@ def load_article(path: Path) -> Article:
         except OSError as exc:
             raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from None
     _check_size(path, len(raw))
-    return parse_article(raw, article_id=path.stem, path=str(path))
+    return raw
 
 
 def _check_size(path: Path, size: int) -> None:

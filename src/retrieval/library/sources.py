@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..article import parse_article
+from ..article import parse_article, read_article_bytes
 from ..errors import ArticleError
-from .fetch import MAX_BYTES, fetch
+from .fetch import fetch
 from .pages import ExtractedArticle, extract_html
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -28,16 +28,8 @@ def read_source(source: str, *, allow_private: bool = False) -> ExtractedArticle
     if "://" in source:
         raise ArticleError(f"{source}: only http and https links can be added")
     path = Path(source)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ArticleError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ArticleError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ArticleError(f"{path}: is a directory") from None
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from None
+    # The same reader as --article: FIFOs and devices are refused, not waited on; one size limit.
+    data = read_article_bytes(path)
     return read_bytes(data, path.name, where=str(path))
 
 
