@@ -209,11 +209,13 @@ class PassageIndex:
             return SearchResult([], 0.0)
         query = np.ascontiguousarray(query_vector.reshape(-1), dtype=np.float32)
         dense = self._dense_scores(query, None if article is None else rows)
-        lexical = _normalised(self._bm25_scores(self._bm25, info.text)[rows])
+        tokens = [t for t in terms(info.text) if t in self._terms]
+        lexical = _normalised(self._bm25_scores(self._bm25, tokens, len(self.passages))[rows])
         lengths = np.array([len(self.members[r]) for r in rows], dtype=np.int64)
         flat = np.concatenate([self.members[r] for r in rows])
         sentence_dense = self.sentence_vectors[flat] @ query
-        sentence_lexical = _normalised(self._bm25_scores(self._sentence_bm25, info.text)[flat])
+        sentence_bm25 = self._bm25_scores(self._sentence_bm25, tokens, len(self.sentences))
+        sentence_lexical = _normalised(sentence_bm25[flat])
         sentence_score = w.dense * sentence_dense + (1 - w.dense) * sentence_lexical
         passage_score = w.dense * dense + (1 - w.dense) * lexical
         if info.answer_labels and w.type_bonus:
@@ -248,9 +250,9 @@ class PassageIndex:
         out[ids[0]] = scores[0]
         return out
 
-    def _bm25_scores(self, bm25: object, query_text: str) -> np.ndarray:
-        tokens = [t for t in terms(query_text) if t in self._terms]
-        size = len(self.passages) if bm25 is self._bm25 else len(self.sentences)
+    @staticmethod
+    def _bm25_scores(bm25: object, tokens: list[str], size: int) -> np.ndarray:
+        """BM25 of each document for the query's known terms (zeros when it has none)."""
         if not tokens:
             return np.zeros(size, dtype=np.float32)
         return np.asarray(bm25.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
