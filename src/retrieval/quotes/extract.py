@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Article, Paragraph, Quote, QuoteExtraction, QuoteKind, Speaker, SpeakerKind
 from ..nlp import load_spacy
+from ..text import last_at_most, sentence_ends
 from .entities import Entity, Pos, Registry
 from .lexicon import (
     CLAUSE_ONLY_VERBS,
@@ -70,8 +70,6 @@ _TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’\- ]{1,40}):\s+")  # "PENCE: Wel
 # paragraphs are far shorter (under 1,000 characters in PolNeAR), so only transcripts and run-on text
 # are ever cut.
 WINDOW_CHARS = 2000
-# A sentence end: . ! ? (and closing marks), then a space; "Mr. Smith" may be cut, rarely and harmlessly.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,21 +274,20 @@ def windows(text: str, limit: int = WINDOW_CHARS) -> list[tuple[int, int]]:
     if len(text) <= limit:
         return [(0, len(text))]
     quoted = pair_marks(text)
-    sentence_ends: list[int] = []
+    ends: list[int] = []
     outside: list[int] = []
     k = 0
-    for match in _SENTENCE_END.finditer(text):
-        cut = match.end()
+    for cut in sentence_ends(text):
         while k < len(quoted) and quoted[k].end <= cut:
             k += 1
-        sentence_ends.append(cut)
+        ends.append(cut)
         if k == len(quoted) or quoted[k].start >= cut:
             outside.append(cut)
     spans: list[tuple[int, int]] = []
     start = 0
     while len(text) - start > limit:
         hi = start + limit
-        found = _last_in(outside, start, hi) or _last_in(sentence_ends, start, hi)
+        found = last_at_most(outside, start, hi) or last_at_most(ends, start, hi)
         if found is None:
             space = text.rfind(" ", start + 1, hi)
             found = space + 1 if space > start else hi
@@ -298,12 +295,6 @@ def windows(text: str, limit: int = WINDOW_CHARS) -> list[tuple[int, int]]:
         start = found
     spans.append((start, len(text)))
     return spans
-
-
-def _last_in(cuts: list[int], lo: int, hi: int) -> int | None:
-    """The last cut strictly after ``lo`` and at most ``hi``."""
-    k = bisect.bisect_right(cuts, hi)
-    return cuts[k - 1] if k and cuts[k - 1] > lo else None
 
 
 # --- finding quotes ---------------------------------------------------------------------------------
