@@ -32,6 +32,7 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(__import__("os").environ):
         if name.startswith("NEWSDESK_") or name.startswith("DISCORD_"):
             monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NEWSDESK_STRICT", "1")  # a quote or timeline rule that raises fails the test
     monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("NEWSDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'library.sqlite3'}")
     monkeypatch.chdir(tmp_path)
