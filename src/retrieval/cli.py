@@ -18,6 +18,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from . import __version__
+from .community import commands as community_commands
 from .config import RetrievalSettings, read_settings
 from .errors import NewsdeskError, QuestionError
 from .library import commands as library_commands
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(timeline)
     library_commands.add_parsers(sub)
+    community_commands.add_parsers(sub)
     return parser
 
 
@@ -103,6 +105,8 @@ def main(argv: Sequence[str] | None = None, *, service_factory: ServiceFactory |
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
         if args.command in library_commands.COMMANDS:
             return library_commands.run(args, settings, sys.stdout)
+        if args.command in community_commands.COMMANDS:
+            return community_commands.run(args, settings, sys.stdout)
         # --article names the whole corpus, as before the library; otherwise the library joins in.
         service = (service_factory or partial(Newsdesk.from_settings, library=not args.article))(settings)
         return _COMMANDS[args.command](service, args, sys.stdout)
