@@ -136,6 +136,7 @@ class TimelineEvent:
     text: str
     paragraph: int
     speaker: str | None = None
+    rules: tuple[str, ...] = ()  # the timeline rule that found the date, then each pass that revised it
 
 
 @dataclass(frozen=True, slots=True)
