@@ -95,6 +95,39 @@ class Cache:
             return None
         return out
 
+    def entry_path(self, kind: str, key: str, *, verify: tuple[str, ...] = ()) -> Path | None:
+        """The folder of a complete entry, for files too large to read whole (the ONNX export); None when
+        absent. Only the files named in ``verify`` are checksummed; the caller checks the others itself."""
+        if not self._usable():
+            return None
+        assert self.root is not None
+        entry = self.root / kind / key
+        try:
+            if _wrong_kind(self.root / kind) or _wrong_kind(entry):
+                return None
+            files = json.loads((entry / MANIFEST).read_bytes())["files"]
+            for name, checksum in files.items():
+                path = entry / name
+                if name in verify and digest(path.read_bytes()) != checksum:
+                    raise ValueError(f"checksum mismatch in {name}")
+                if not path.is_file():
+                    raise ValueError(f"{name} is missing")
+        except FileNotFoundError:
+            return None
+        except PermissionError as exc:
+            self._off(f"{exc.strerror}: {exc.filename}")
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("cache entry %s is corrupt (%s); rebuilding it", entry, exc)
+            shutil.rmtree(entry, ignore_errors=True)
+            return None
+        return entry
+
+    def remove(self, kind: str, key: str) -> None:
+        """Delete an entry (one found stale by its user); nothing happens when there is none."""
+        if self.root is not None:
+            shutil.rmtree(self.root / kind / key, ignore_errors=True)
+
     def save(self, kind: str, key: str, files: Mapping[str, bytes], info: Mapping[str, Any]) -> None:
         """Write an entry atomically; a failure to write is logged, never raised (the cache is optional)."""
         if not self._usable():
@@ -171,8 +204,13 @@ def _wrong_kind(path: Path) -> bool:
 
 def _supersedes(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
     """Whether an entry for ``new`` replaces one for ``old``: the same article file, changed since or
-    extracted by another version."""
-    if not isinstance(old, Mapping) or "article" not in new or "path" not in new:
+    extracted by another version; or the same model's export, made by other library versions."""
+    if not isinstance(old, Mapping):
+        return False
+    if "export_of" in new:
+        # An export of the same model by other library versions (or of older files) is never used again.
+        return old.get("export_of") == new["export_of"]
+    if "article" not in new or "path" not in new:
         return False
     same_file = (old.get("article"), old.get("path")) == (new["article"], new["path"])
     changed = old.get("sha256") != new.get("sha256") or old.get("extractor") != new.get("extractor")
