@@ -15,7 +15,7 @@ from . import __version__
 from .abstain import Evidence, weigh
 from .cache import Cache, make_key
 from .config import RetrievalSettings
-from .embedder import Embedder, SentenceTransformerEmbedder
+from .embedder import Embedder, encode_query, make_embedder
 from .errors import NewsdeskError, QuestionError, UnknownArticleError, UnknownSpeakerError
 from .index import ChunkParams, PassageIndex, SearchResult, Weights, build_index
 from .limits import QUESTION_MAX_CHARS
@@ -70,7 +70,11 @@ class Newsdesk:
         self._params = ChunkParams(self.settings.chunk_words, self.settings.chunk_overlap_sentences)
         self._index: PassageIndex | None = None
         self._quotes: dict[str, QuoteExtraction] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the index
+        # One lock per article's quotes: extracting one (in the background, after a live add) never holds up
+        # a search, nor a question whose passages come from the other articles.
+        self._quote_locks: dict[str, threading.Lock] = {}
+        self._quote_locks_guard = threading.Lock()
 
     @classmethod
     def from_settings(
@@ -90,11 +94,10 @@ class Newsdesk:
 
     @property
     def embedder(self) -> Embedder:
-        """The embedding model (the packaged one unless another was injected)."""
+        """The embedding model (the packaged one unless another was injected): sentence-transformers for the
+        index, and for questions its ONNX export where the cache holds one (NEWSDESK_QUERY_BACKEND)."""
         if self._embedder is None:
-            self._embedder = SentenceTransformerEmbedder(
-                self.settings.model_path, device=self.settings.device, batch_size=self.settings.batch_size
-            )
+            self._embedder = make_embedder(self.settings, self._cache)
         return self._embedder
 
     @property
@@ -112,16 +115,29 @@ class Newsdesk:
                 )
             return self._index
 
-    def warm(self) -> None:
+    def warm(self, *, quotes: bool = True) -> None:
         """Do now, once, the slow work of a first question: the model, the index and every article's quotes.
 
         A bot calls this before it connects, so no user waits behind it (quotes come from the cache when
         they were extracted before).
         """
         self.index  # noqa: B018 - the property loads it
-        self.embedder.encode(["warm-up"])
+        encode_query(self.embedder, ["warm-up"])
+        if quotes:
+            self.warm_quotes()
+
+    def warm_quotes(self) -> None:
+        """Every article's quotes, from the cache when extracted before (a live add: after the swap)."""
         for article in self.articles.values():
             self._extraction(article)
+
+    def reuse_quotes(self, other: Newsdesk) -> None:
+        """Take the quotes ``other`` already holds for the same articles (same id and bytes)."""
+        for article_id, extraction in list(other._quotes.items()):
+            mine, theirs = self.articles.get(article_id), other.articles.get(article_id)
+            same = mine is not None and theirs is not None and mine.sha256 == theirs.sha256
+            if same and extraction.complete:  # a failed extraction is tried again, as on a restart
+                self._quotes.setdefault(article_id, extraction)
 
     def ask(self, question: str, top_k: int | None = None, article: str | None = None) -> Answer:
         """The passages most relevant to ``question``, with their speakers, and whether it is answerable."""
@@ -162,9 +178,22 @@ class Newsdesk:
         if not info.text:
             raise QuestionError("the question holds nothing but markup")
         index = self.index
-        vector = self.embedder.encode([info.text])[0]
+        vector = encode_query(self.embedder, [info.text])[0]
         result = index.search(vector, info, top_k=top_k, article=article, weights=weights)
-        return result, weigh(info, result.top_cosine, index.lexicon)
+        speakers = None
+        if info.quoted:
+            # The articles searched, or in a corpus those of the top passages: the ones a reader would see.
+            names = [article] if article else [index.passages[r.index].article for r in result.ranked[:3]]
+            speakers = [
+                name
+                for a in dict.fromkeys(names)
+                for s in self._extraction(self.articles[a]).speakers
+                for name in (s.name, *s.aliases)
+            ]
+        evidence = weigh(
+            info, result.top_cosine, index.lexicon, typed_answer=result.typed_answer, speakers=speakers
+        )
+        return result, evidence
 
     def evidence(self, question: str, top_cosine: float) -> Evidence:
         """The abstention evidence for a question (exposed for calibration)."""
@@ -218,7 +247,12 @@ class Newsdesk:
         return tuple(dict.fromkeys(inside))
 
     def _extraction(self, article: Article) -> QuoteExtraction:
-        with self._lock:
+        done = self._quotes.get(article.id)
+        if done is not None:
+            return done
+        with self._quote_locks_guard:
+            lock = self._quote_locks.setdefault(article.id, threading.Lock())
+        with lock:
             if article.id not in self._quotes:
                 self._quotes[article.id] = self._load_or_extract(article)
             return self._quotes[article.id]
