@@ -71,6 +71,18 @@ def test_off_topic_questions_and_absent_people_abstain(service: Newsdesk, questi
     assert not service.ask(question).answerable
 
 
+def test_a_question_whose_kind_of_answer_the_article_never_gives_abstains(service: Newsdesk):
+    # The article talks about the destroyer but gives no price and counts no ships.
+    assert not service.ask("how much did the destroyer cost?").answerable
+    assert not service.ask("How many ships took part?").answerable
+    assert service.ask("When did the destroyer pass through the strait?").answerable
+
+
+def test_asking_what_someone_said_who_is_never_quoted_abstains(service: Newsdesk):
+    assert not service.ask("what did xi jinping say about the drills?").answerable
+    assert service.ask("what did the spokesman say about the destroyer?").answerable
+
+
 def test_the_answer_sentence_is_marked_inside_the_passage(service: Newsdesk):
     hit = service.ask("Who is Shi Yi?").hits[0]
     assert hit.answer is not None

@@ -125,6 +125,8 @@ LEXICON_TEXT = (
         ("**Who** is _Li Shangfu_?", ()),  # Discord markdown around a known name
         ("what did putin famously say?", ()),  # an adverb is not part of the name
         ("what did putin's envoy say?", ()),  # named by a relation, not by name
+        ("how much has gina haspel given to the envoy?", ("Gina Haspel",)),  # lower case, rare surname
+        ("if the envoys deadlock, do the regs stay?", ()),  # one rare word is slang, not a person
     ],
 )
 def test_absent_people_make_a_question_unanswerable(question, missing):
@@ -133,3 +135,48 @@ def test_absent_people_make_a_question_unanswerable(question, missing):
 
     lexicon = Lexicon.from_texts([LEXICON_TEXT])
     assert weigh(analyse(question), 0.9, lexicon).missing_names == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("what did li shangfu say about the envoy?", "li shangfu"),
+        ("What has Putin told reporters?", "Putin"),
+        ("what did the miami lawyer say?", None),  # a description, not a name
+        ("what does putin want?", None),  # wanting is not saying
+        ("Who is Li Shangfu?", None),
+    ],
+)
+def test_a_question_about_someone_s_words_names_the_speaker(question, speaker):
+    from retrieval.question import analyse
+
+    assert analyse(question).quoted == speaker
+
+
+def test_someone_quoted_nowhere_has_said_nothing_the_article_reports():
+    from retrieval.abstain import Lexicon, weigh
+    from retrieval.question import analyse
+
+    lexicon = Lexicon.from_texts([LEXICON_TEXT])
+    question = analyse("What did Putin say about the envoy?")
+    silent = weigh(question, 0.9, lexicon, speakers=["Li Shangfu", "Li", "the minister"])
+    assert not silent.answerable
+    assert silent.reason == "the article does not report anything Putin said"
+    assert weigh(question, 0.9, lexicon, speakers=["Vladimir Putin", "Li Shangfu"]).answerable
+
+
+@pytest.mark.parametrize(
+    ("evidence", "reason"),
+    [
+        ({"missing_names": ("Joe Biden",)}, "the article never mentions Joe Biden"),
+        ({"top_cosine": 0.1}, "nothing in the article is close to the question"),
+        ({"typed_answer": False}, "the passages on this subject do not give what the question asks for"),
+        ({}, None),
+    ],
+)
+def test_every_abstention_says_why(evidence, reason):
+    from retrieval.abstain import Evidence
+
+    fields = {"top_cosine": 0.6, "missing_names": (), **evidence}
+    assert Evidence(**fields).reason == reason
+    assert Evidence(**fields).answerable is (reason is None)

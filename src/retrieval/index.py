@@ -45,10 +45,11 @@ log = logging.getLogger(__name__)
 # bm25s logs every index build at DEBUG through its own handler; that is noise for our users.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 # Passages embedded per call: large enough to keep the model's length-sorted batching efficient.
 ENCODE_BLOCK = 2048
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_ENTITY_WORD = re.compile(r"(?u)\w+")
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS)  # the NLTK English list (179 words)
 
 # Fusion weight of the dense cosine; the rest goes to BM25 normalised by the best BM25 score.
@@ -63,6 +64,8 @@ HEADING_PENALTY = 0.3
 HEADING_WORDS = 8
 # A first paragraph this short, followed by a longer one, is the headline.
 HEADLINE_WORDS = 20
+# An answer of the asked type must be in one of this many top passages, whatever top_k the user asked for.
+TYPED_WINDOW = 3
 # Entity labels kept per sentence: the ones some question type asks for.
 _KEPT_LABELS = NAMED_LABELS | {"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 
@@ -80,14 +83,18 @@ class ChunkParams:
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence of a passage: its span in the paragraph and the entity labels it holds."""
+    """A sentence of a passage: its span in the paragraph and the entities it holds, as (label, text)."""
 
     article: str
     paragraph: int
     start: int
     end: int
     text: str
-    labels: tuple[str, ...]
+    entities: tuple[tuple[str, str], ...]
+
+    @property
+    def labels(self) -> frozenset[str]:
+        return frozenset(label for label, _ in self.entities)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +123,13 @@ class ScoredPassage:
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    """Ranked passages, and the best sentence cosine over all candidates (the abstention check needs it)."""
+    """Ranked passages, and what the abstention check needs: the best sentence cosine over all candidates,
+    and whether the top passages hold an entity of the type the question asks for (True for open types).
+    """
 
     ranked: list[ScoredPassage]
     top_cosine: float
+    typed_answer: bool = True
 
 
 @functools.lru_cache(maxsize=1)
@@ -180,10 +190,7 @@ class PassageIndex:
         self.vocabulary = frozenset(tok for p in self.passages for tok in tokenize(p.text))
         self._terms = frozenset(_stemmer().stemWords(sorted(self.vocabulary)))
         self._headings = _heading_flags(self.passages)
-        self._label_rows: dict[str, np.ndarray] = {}
-        for row, sentence in enumerate(self.sentences):
-            for label in sentence.labels:
-                self._label_rows.setdefault(label, np.zeros(len(self.sentences), dtype=bool))[row] = True
+        self._entities = _EntityTable(self.sentences)
         grouped: dict[str, list[int]] = {}
         for row, passage in enumerate(self.passages):
             grouped.setdefault(passage.article, []).append(row)
@@ -206,7 +213,7 @@ class PassageIndex:
         info = question if isinstance(question, QuestionInfo) else QuestionInfo(question, frozenset(), ())
         rows = self._article_rows.get(article) if article is not None else np.arange(len(self.passages))
         if rows is None or not len(rows):
-            return SearchResult([], 0.0)
+            return SearchResult([], 0.0, False)
         query = np.ascontiguousarray(query_vector.reshape(-1), dtype=np.float32)
         dense = self._dense_scores(query, None if article is None else rows)
         tokens = [t for t in terms(info.text) if t in self._terms]
@@ -218,10 +225,10 @@ class PassageIndex:
         sentence_lexical = _normalised(sentence_bm25[flat])
         sentence_score = w.dense * sentence_dense + (1 - w.dense) * sentence_lexical
         passage_score = w.dense * dense + (1 - w.dense) * lexical
-        if info.answer_labels and w.type_bonus:
-            typed = np.zeros(len(self.sentences), dtype=bool)
-            for label in info.answer_labels & self._label_rows.keys():
-                typed |= self._label_rows[label]
+        typed = None
+        if info.answer_labels:
+            typed = self._entities.novel(info.answer_labels, entity_words(info.text))
+        if typed is not None and w.type_bonus:
             sentence_score = sentence_score + w.type_bonus * typed[flat]
             passage_score = passage_score + w.type_bonus * np.logical_or.reduceat(
                 typed[flat], _starts(lengths)
@@ -230,7 +237,12 @@ class PassageIndex:
         best = flat[best]
         fused = (1 - w.sentence) * passage_score + w.sentence * best_score
         fused = fused - w.heading * self._headings[rows]
-        order = np.argsort(-fused, kind="stable")[:top_k]
+        order = np.argsort(-fused, kind="stable")
+        # Whether the passages a reader would look at hold an entity of the asked type at all.
+        typed_answer = typed is None or any(
+            typed[self.members[int(rows[i])]].any() for i in order[:TYPED_WINDOW]
+        )
+        order = order[:top_k]
         ranked = []
         for i in order:
             passage = self.passages[int(rows[i])]
@@ -240,7 +252,7 @@ class PassageIndex:
                 ScoredPassage(int(rows[i]), float(fused[i]), float(dense[i]), float(lexical[i]), answer)
             )
         top = float(sentence_dense.max()) if len(sentence_dense) else 0.0
-        return SearchResult(ranked, max(top, float(dense.max())))
+        return SearchResult(ranked, max(top, float(dense.max())), typed_answer)
 
     def _dense_scores(self, query: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
         if rows is not None:
@@ -256,6 +268,48 @@ class PassageIndex:
         if not tokens:
             return np.zeros(size, dtype=np.float32)
         return np.asarray(bm25.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
+
+
+def entity_words(text: str) -> frozenset[str]:
+    """The words an entity is matched on: lower case, possessives and stopwords dropped, digits kept."""
+    return frozenset(w for w in _ENTITY_WORD.findall(text.lower()) if w not in STOPWORDS)
+
+
+class _EntityTable:
+    """Entities of every sentence by label, and which entities a question already names.
+
+    An entity the question names is not an answer to it: for "who is X's lawyer?" a sentence naming X is
+    no better than any other, one naming someone else is. ``novel`` marks the sentences holding an entity
+    of an asked label that the question does not name, without looping over the corpus per question.
+    """
+
+    def __init__(self, sentences: Sequence[Sentence]) -> None:
+        self.size = len(sentences)
+        self.counts: dict[str, np.ndarray] = {}
+        self.rows: list[int] = []
+        self.labels: list[str] = []
+        self.words: list[frozenset[str]] = []
+        self.by_word: dict[str, list[int]] = {}
+        for row, sentence in enumerate(sentences):
+            for label, text in sentence.entities:
+                self.counts.setdefault(label, np.zeros(self.size, dtype=np.int32))[row] += 1
+                words = entity_words(text)
+                for word in words:
+                    self.by_word.setdefault(word, []).append(len(self.rows))
+                self.rows.append(row)
+                self.labels.append(label)
+                self.words.append(words)
+
+    def novel(self, labels: frozenset[str], question_words: frozenset[str]) -> np.ndarray:
+        """True for sentences holding an entity of one of ``labels`` that the question does not name."""
+        novel = np.zeros(self.size, dtype=np.int32)
+        for label in labels & self.counts.keys():
+            novel += self.counts[label]
+        named = {e for word in question_words for e in self.by_word.get(word, ())}
+        for e in named:
+            if self.labels[e] in labels and self.words[e] <= question_words:
+                novel[self.rows[e]] -= 1
+        return novel > 0
 
 
 def _starts(lengths: np.ndarray) -> np.ndarray:
@@ -370,10 +424,10 @@ def _entry_key(article: Article, model_id: str, params: ChunkParams) -> str:
 def _sentences(article: Article, passages: Sequence[Passage]) -> tuple[list[Sentence], list[list[int]]]:
     """The article's sentences with their entity labels, and each passage's rows among them."""
     spans = [(para, s, e) for para in article.paragraphs for s, e in split_sentences(para.text)]
-    labels = _entity_labels([para.text[s:e] for para, s, e in spans])
+    entities = _entities([para.text[s:e] for para, s, e in spans])
     sentences = [
-        Sentence(article.id, para.number, s, e, para.text[s:e], tuple(sorted(found)))
-        for (para, s, e), found in zip(spans, labels, strict=True)
+        Sentence(article.id, para.number, s, e, para.text[s:e], found)
+        for (para, s, e), found in zip(spans, entities, strict=True)
     ]
     by_paragraph: dict[int, list[int]] = {}
     for row, sentence in enumerate(sentences):
@@ -393,14 +447,17 @@ def _sentences(article: Article, passages: Sequence[Passage]) -> tuple[list[Sent
 _NER_CHARS = 5000
 
 
-def _entity_labels(texts: Sequence[str]) -> list[set[str]]:
-    """The entity labels (of the kinds questions ask for) in each text, by spaCy's small English model."""
+def _entities(texts: Sequence[str]) -> list[tuple[tuple[str, str], ...]]:
+    """The entities (of the kinds questions ask for) in each text, by spaCy's small English model."""
     from .nlp import load_spacy
 
     nlp = load_spacy()
     disabled = [name for name in nlp.pipe_names if name != "ner" and name != "tok2vec"]
     docs = nlp.pipe((t[:_NER_CHARS] for t in texts), disable=disabled, batch_size=256)
-    return [{ent.label_ for ent in doc.ents if ent.label_ in _KEPT_LABELS} for doc in docs]
+    return [
+        tuple(sorted({(ent.label_, ent.text) for ent in doc.ents if ent.label_ in _KEPT_LABELS}))
+        for doc in docs
+    ]
 
 
 def _embed_missing(
@@ -474,7 +531,7 @@ def _npy(array: np.ndarray) -> bytes:
 
 
 def _encode_entry(entry: _Entry) -> dict[str, bytes]:
-    sentences = [{**asdict(s), "labels": list(s.labels)} for s in entry.sentences]
+    sentences = [{**asdict(s), "entities": [list(e) for e in s.entities]} for s in entry.sentences]
     return {
         "passages.json": json.dumps([asdict(p) for p in entry.passages], ensure_ascii=False).encode(),
         "vectors.npy": _npy(entry.vectors),
@@ -490,7 +547,10 @@ def _decode_entry(files: dict[str, bytes]) -> _Entry | None:
         passages = [Passage(**row) for row in json.loads(files["passages.json"])]
         vectors = np.load(io.BytesIO(files["vectors.npy"]), allow_pickle=False)
         raw = json.loads(files["sentences.json"])
-        sentences = [Sentence(**{**row, "labels": tuple(row["labels"])}) for row in raw["sentences"]]
+        sentences = [
+            Sentence(**{**row, "entities": tuple((str(a), str(b)) for a, b in row["entities"])})
+            for row in raw["sentences"]
+        ]
         members = [[int(r) for r in rows] for rows in raw["members"]]
         sentence_vectors = np.load(io.BytesIO(files["sentence_vectors.npy"]), allow_pickle=False)
     except (KeyError, ValueError, TypeError) as exc:

@@ -12,6 +12,7 @@ Both are read off the question's wording with general English patterns; nothing 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -30,11 +31,19 @@ _PLACE = re.compile(r"\bwhere\b|\b(?:what|which) (?:state|city|country|place|tow
 _AGENT = re.compile(r"\b(?:who|whom|whose|who[’']s)\b", re.I)
 _WHICH = re.compile(r"\bwhich\b", re.I)
 
+# Verbs of speech proper: "what did <X> say" asks for X's words, which the article must report.
+_SAY = re.compile(
+    r"^(?:say|said|tell|told|claim|argue|write|tweet|announce|warn|respond|reply|testify|insist|predict"
+    r"|promise)$",
+    re.I,
+)
+# A description, not a name: "the Miami lawyer", "his spokesman".
+_DETERMINERS = frozenset("the a an his her their its this that our your".split())
 # "what did <X> say/tell/propose ...": X is someone the answer must quote.
 _SPEECH_SUBJECT = re.compile(
     r"\b(?:what|how|why|when|where|who)(?:[’']s)?\s+(?:did|does|do|has|have|had|will|would|is|was)\s+"
     r"(?P<subject>[\w.’'-]+(?:\s+[\w.’'-]+){0,4}?)\s+"
-    r"(?:say|said|tell|told|propose|proposed|claim|argue|think|mean|write|tweet|announce|add|suggest|warn"
+    r"(?P<verb>say|said|tell|told|propose|proposed|claim|argue|think|mean|write|tweet|announce|add|suggest|warn"
     r"|respond|reply|recommend|predict|promise|accuse|ask|want|testify|insist|admit|deny|reveal)\b",
     re.I,
 )
@@ -50,6 +59,7 @@ class QuestionInfo:
     text: str  # the question without markup, as it is embedded and matched
     answer_labels: frozenset[str]  # entity labels an answer would hold; empty when the type is open
     persons: tuple[str, ...]  # people the question is about, as written
+    quoted: str | None = None  # X of "what did X say", when X is a name: the article must report X's words
 
 
 def strip_markup(question: str) -> str:
@@ -75,8 +85,21 @@ def answer_labels(question: str) -> frozenset[str]:
 def speech_subject(question: str) -> str | None:
     """X in "what did X say ...", the person whose words are asked for."""
     match = _SPEECH_SUBJECT.search(question)
-    if not match:
+    return _subject_name(match) if match else None
+
+
+def quoted_speaker(question: str) -> str | None:
+    """X in "what did X say/tell/claim ..." when X is a name, not a description ("the lawyer")."""
+    match = _SPEECH_SUBJECT.search(question)
+    if not match or not _SAY.match(match["verb"]):
         return None
+    name = _subject_name(match)
+    if name is None or name.split()[0].lower() in _DETERMINERS:
+        return None
+    return name
+
+
+def _subject_name(match: re.Match[str]) -> str | None:
     words = match["subject"].split()
     # An adverb before the verb is not part of the name ("what did X famously say").
     while words and words[-1].lower().endswith("ly"):
@@ -85,6 +108,40 @@ def speech_subject(question: str) -> str | None:
     if not words or any(w.lower().endswith(("'s", "’s")) for w in words):
         return None
     return " ".join(words)
+
+
+_SMALL = frozenset(
+    "a an the of to in on at for by with from and or but is are was were be been has have had do does did "
+    "what who whom whose when where why how which that this these those it its his her their he she they "
+    "about after before over under into s".split()
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    from .embedder import packaged_model_path
+
+    lines = (packaged_model_path() / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w.isalpha())
+
+
+def _title_cased(text: str) -> str:
+    """A lower-case question with its rare words capitalised, so spaCy can see names ("did jane zhou ...")."""
+    common = _common_words()
+    words = text.split()
+    core = [re.sub(r"[’']s$|[^\w-]", "", w.lower()) for w in words]
+    rare = [bool(c) and c not in common and not c.isdigit() for c in core]
+    out = []
+    for i, w in enumerate(words):
+        cap = rare[i] or (i + 1 < len(words) and rare[i + 1] and core[i] not in _SMALL and core[i].isalpha())
+        out.append(w[:1].upper() + w[1:] if cap else w)
+    return " ".join(out)
+
+
+def _person_entities(text: str, *, min_words: int) -> list[str]:
+    from .nlp import load_spacy
+
+    return [e.text for e in load_spacy()(text).ents if e.label_ == "PERSON" and len(e) >= min_words]
 
 
 def _needs_ner(question: str) -> bool:
@@ -101,8 +158,16 @@ def analyse(question: str) -> QuestionInfo:
     if subject:
         persons.append(subject)
     if _needs_ner(text):
-        from .nlp import load_spacy
-
-        doc = load_spacy()(text)
-        persons.extend(ent.text for ent in doc.ents if ent.label_ == "PERSON")
-    return QuestionInfo(text=text, answer_labels=answer_labels(text), persons=tuple(dict.fromkeys(persons)))
+        persons.extend(_person_entities(text, min_words=1))
+    else:
+        # Discord questions are often all lower case; spaCy sees names only when they are capitalised.
+        cased = _title_cased(text)
+        if cased != text:
+            # One rare word alone ("regs", "gop") is as often slang as a surname; two words are a name.
+            persons.extend(_person_entities(cased, min_words=2))
+    return QuestionInfo(
+        text=text,
+        answer_labels=answer_labels(text),
+        persons=tuple({p.casefold(): p for p in reversed(persons)}.values())[::-1],
+        quoted=quoted_speaker(text),
+    )

@@ -163,7 +163,20 @@ class Newsdesk:
         index = self.index
         vector = encode_query(self.embedder, [info.text])[0]
         result = index.search(vector, info, top_k=top_k, article=article, weights=weights)
-        return result, weigh(info, result.top_cosine, index.lexicon)
+        speakers = None
+        if info.quoted:
+            # The articles searched, or in a corpus those of the top passages: the ones a reader would see.
+            names = [article] if article else [index.passages[r.index].article for r in result.ranked[:3]]
+            speakers = [
+                name
+                for a in dict.fromkeys(names)
+                for s in self._extraction(self.articles[a]).speakers
+                for name in (s.name, *s.aliases)
+            ]
+        evidence = weigh(
+            info, result.top_cosine, index.lexicon, typed_answer=result.typed_answer, speakers=speakers
+        )
+        return result, evidence
 
     def evidence(self, question: str, top_cosine: float) -> Evidence:
         """The abstention evidence for a question (exposed for calibration)."""
