@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot import formatting
 from bot.cogs.article import APOLOGY, NO_MENTIONS, user_message
@@ -32,9 +32,31 @@ NOT_ALLOWED = "You need the Manage Server permission to change this server's art
 class LibraryCog(commands.GroupCog, group_name="article"):
     """Add, list and remove this server's articles."""
 
-    def __init__(self, library: LiveLibrary) -> None:
+    def __init__(self, library: LiveLibrary, *, refresh_s: float = 0.0) -> None:
         self.library = library
+        self.refresh_s = refresh_s
         super().__init__()
+
+    async def cog_load(self) -> None:
+        """Look for articles another process added (``newsdesk add``, another shard) every ``refresh_s``."""
+        if self.refresh_s > 0:
+            self.refresher.change_interval(seconds=self.refresh_s)
+            self.refresher.start()
+
+    async def cog_unload(self) -> None:
+        """Stop looking (the bot is closing)."""
+        self.refresher.cancel()
+
+    @tasks.loop(seconds=10)
+    async def refresher(self) -> None:
+        """One cheap query; a rebuild, in a worker thread, only when the library changed."""
+        try:
+            if await asyncio.to_thread(self.library.refresh):
+                log.info("library: picked up articles added outside the bot")
+        except NewsdeskError as error:  # the database is unreachable for a moment: try again next time
+            log.warning("library: cannot refresh: %s", error)
+        except Exception:
+            log.exception("library: refresh failed")
 
     async def _article_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -77,6 +99,8 @@ class LibraryCog(commands.GroupCog, group_name="article"):
             self.library.add, extracted, guild_id=interaction.guild_id, added_by=str(interaction.user.id)
         )
         row = result.article
+        if result.created:  # e.g. the community cog opens the article's thread (bot/cogs/community.py)
+            interaction.client.dispatch("article_added", interaction.guild, row)
         title = formatting.plain(formatting.clean(row.title or "(untitled)"))
         if result.created:
             text = f"Added **{title}** (`{row.id}`). Ask about it now with /ask."
@@ -179,4 +203,4 @@ def info_embed(entry: Entry) -> discord.Embed:
 async def setup(bot: NewsdeskBot) -> None:
     """Load the library cog when the bot has a library."""
     if bot.library is not None:
-        await bot.add_cog(LibraryCog(bot.library))
+        await bot.add_cog(LibraryCog(bot.library, refresh_s=getattr(bot.settings, "library_refresh_s", 0.0)))
