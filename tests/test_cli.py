@@ -35,7 +35,8 @@ def test_ask_json_has_the_documented_shape(short_article: Path, capsys):
     )
     assert code == 0
     payload = json.loads(out)
-    assert set(payload) == {"question", "answerable", "passages"}
+    assert set(payload) == {"question", "answerable", "reason", "passages"}
+    assert payload["reason"] is None
     assert len(payload["passages"]) == 2
     first = payload["passages"][0]
     assert set(first) == {"article", "paragraph", "text", "score", "speakers", "answer"}
@@ -43,6 +44,17 @@ def test_ask_json_has_the_documented_shape(short_article: Path, capsys):
     answer = first["answer"]
     assert first["text"][answer["start"] : answer["end"]] == answer["text"]
     assert answer["text"]
+
+
+def test_an_unanswerable_question_says_why(short_article: Path, capsys):
+    argv = ["ask", "What did Joe Biden say about the pier?", "--article", str(short_article)]
+    code, out, _ = run([*argv, "--json"], capsys)
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["answerable"] is False
+    assert payload["reason"] == "the article never mentions Joe Biden"
+    code, out, _ = run(argv, capsys)
+    assert "does not seem to answer this (the article never mentions Joe Biden)" in out
 
 
 def test_ask_readable_output_marks_the_answer_sentence(short_article: Path, capsys):

@@ -177,6 +177,7 @@ def answer_json(answer: Answer) -> dict[str, object]:
     return {
         "question": answer.question,
         "answerable": answer.answerable,
+        "reason": answer.reason,
         "passages": [
             {
                 "article": h.passage.article,
@@ -194,10 +195,11 @@ def answer_json(answer: Answer) -> dict[str, object]:
 def _answer_text(answer: Answer) -> str:
     lines = [f"Q: {answer.question}"]
     if not answer.answerable:
+        why = f" ({answer.reason})" if answer.reason else ""
         lines.append(
-            "The article does not seem to answer this. Closest passage:"
+            f"The article does not seem to answer this{why}. Closest passage:"
             if answer.hits
-            else "The article does not answer this."
+            else f"The article does not answer this{why}."
         )
     hits = answer.hits if answer.answerable else answer.hits[:1]
     for rank, hit in enumerate(hits, start=1):

@@ -79,6 +79,7 @@ class Answer:
     question: str
     answerable: bool
     hits: tuple[Hit, ...]
+    reason: str | None = None  # why the corpus holds no answer ("the article never mentions X")
 
 
 @dataclass(frozen=True, slots=True)

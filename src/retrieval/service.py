@@ -148,7 +148,9 @@ class Newsdesk:
                     answer=AnswerSpan(start, end, passage.text[start:end]),
                 )
             )
-        return Answer(question=text, answerable=evidence.answerable, hits=tuple(hits))
+        return Answer(
+            question=text, answerable=evidence.answerable, hits=tuple(hits), reason=evidence.reason
+        )
 
     def search(
         self, question: str, *, top_k: int, article: str | None = None, weights: Weights | None = None
