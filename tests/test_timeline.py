@@ -19,7 +19,9 @@ BUNDLED = Path(__file__).resolve().parents[1] / "src" / "retrieval" / "data" / "
 
 @pytest.fixture(scope="module")
 def bundled_timeline():
-    return build_timeline(load_article(BUNDLED))
+    with pytest.MonkeyPatch.context() as patch:  # module scope: before the autouse fixture sets it
+        patch.setenv("NEWSDESK_STRICT", "1")
+        return build_timeline(load_article(BUNDLED))
 
 
 def _article(text: str, article_id: str = "a"):
@@ -98,6 +100,7 @@ def test_bundled_timeline_is_json_shaped(bundled_timeline):
         "text",
         "paragraph",
         "speaker",
+        "rules",
     }
 
 
@@ -363,15 +366,21 @@ def test_earlier_or_later_in_the_day_is_the_day_in_focus():
 
 
 def test_rule_gates_change_no_result(monkeypatch):
+    from dataclasses import replace
+
     from retrieval.timeline import expressions
 
     text = (
         "A YEAR EARLIER sales fell; two weeks ago, by the end of the month, That Year and the week of March 6"
         " came after the Cold War. Until then, Oct. 12, the day before the crash, later in the day, year-ago "
         "results, the current fiscal year and for the year were fine. This Month and next year-end too."
+        " Yesterday it was twice as high this year as last; the following Monday, tonight."
     )
     gated = find_expressions(text, date(2024, 3, 6))
-    monkeypatch.setattr(expressions, "_GATES", {})
+    monkeypatch.setattr(expressions, "RULES", tuple(replace(r, gate=()) for r in expressions.RULES))
+    monkeypatch.setattr(
+        expressions, "POST_PASSES", tuple(replace(p, gate=()) for p in expressions.POST_PASSES)
+    )
     assert find_expressions(text, date(2024, 3, 6)) == gated
 
 

@@ -3,42 +3,29 @@
 from __future__ import annotations
 
 import bisect
-import logging
-import re
 from collections.abc import Sequence
 from datetime import date
 
 from ..models import Article, ArticleDates, PublishedSource, Quote, Timeline, TimelineEvent
+from .calendar import period_start
 from .expressions import TemporalExpression, find_expressions
 from .published import infer_published
 from .tense import sentence_bounds
-
-log = logging.getLogger(__name__)
 
 _RANK = {"year": 0, "month": 1, "week": 2, "day": 3}  # coarser first when two dates start together
 _MODIFIER_RANK = {None: 0, "early": 1, "mid": 2, "late": 3}  # the whole period covers its parts
 _MAX_EVENT_CHARS = 320
 
 
-def period_start(value: str) -> tuple[date, int] | None:
+def period_rank(value: str) -> tuple[date, int] | None:
     """The first day of an ISO value's period and its granularity rank; None when it is not one."""
-    try:
-        if re.fullmatch(r"\d{4}", value):
-            return date(int(value), 1, 1), _RANK["year"]
-        if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
-            return date(int(m[1]), int(m[2]), 1), _RANK["month"]
-        if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
-            return date.fromisocalendar(int(m[1]), int(m[2]), 1), _RANK["week"]
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return date.fromisoformat(value), _RANK["day"]
-    except ValueError:
-        return None
-    return None
+    start = period_start(value)
+    return None if start is None else (start[0], _RANK[start[1]])
 
 
 def _sort_key(event: TimelineEvent) -> tuple[date, int, int]:
     """Chronological key: the period's first day, coarser periods first, then early/mid/late parts."""
-    start = period_start(event.date) if event.date else None
+    start = period_rank(event.date) if event.date else None
     if start is None:
         return date.max, 9, 9
     return start[0], start[1], _MODIFIER_RANK.get(event.modifier, 0)
@@ -100,24 +87,8 @@ def resolve_published(article: Article, published: date | None) -> tuple[date | 
 
 def build_timeline(article: Article, published: date | None = None, quotes: Sequence[Quote] = ()) -> Timeline:
     """The timeline of one article: its publication date and its dated events in chronological order."""
-    try:
-        return _build(article, published, quotes)
-    except Exception as exc:  # the timeline must never take the caller down: log, and return what is known
-        where = getattr(article, "id", "?")
-        log.error("timeline failed for article %r: %s: %s", where, type(exc).__name__, exc)
-        log.debug("timeline failed for article %r", where, exc_info=True)
-        return Timeline(
-            articles=(
-                ArticleDates(getattr(article, "id", "?"), getattr(article, "title", None), None, "unknown"),
-            ),
-        )
-
-
-def _build(article: Article, published: date | None, quotes: Sequence[Quote]) -> Timeline:
-    """The body of :func:`build_timeline`."""
     pub, source = resolve_published(article, published)
     dates = ArticleDates(article.id, article.title, pub.isoformat() if pub else None, source)
-    text = article.text
     offsets: list[int] = []
     position = 0
     for paragraph in article.paragraphs:
@@ -126,7 +97,7 @@ def _build(article: Article, published: date | None, quotes: Sequence[Quote]) ->
     speakers = _Speakers(quotes)
     dated: list[tuple[tuple[date, int, int], int, TimelineEvent]] = []
     undated: list[tuple[float, int, TimelineEvent]] = []
-    for order, expr in enumerate(find_expressions(text, pub)):
+    for order, expr in enumerate(find_expressions(article.text, pub)):
         index = _paragraph_index(offsets, expr.start)
         paragraph = article.paragraphs[index]
         start, end = expr.start - offsets[index], expr.end - offsets[index]
@@ -138,6 +109,7 @@ def _build(article: Article, published: date | None, quotes: Sequence[Quote]) ->
             text=_event_text(paragraph.text, start, end),
             paragraph=paragraph.number,
             speaker=speakers.at(paragraph.number, start, end),
+            rules=expr.rules,
         )
         if expr.value is not None:
             dated.append((_sort_key(event), order, event))

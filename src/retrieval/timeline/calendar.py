@@ -1,8 +1,23 @@
-"""Calendar arithmetic for normalisation: ISO values, weekdays, months and holidays."""
+"""Calendar arithmetic for normalisation: ISO values, the one date shift, weekdays and holidays.
+
+Every move of a date by days, weeks, months or years goes through :func:`moved` (``relativedelta``,
+which keeps "Jan. 31 plus a month" on Feb. 29 rather than in March). A move past the calendar's edge
+(before 0001-01-01 or after 9999-12-31) raises :class:`OutsideCalendar`, which the rule engine reads as
+"leave this expression undated", never as a failed rule.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from typing import Literal
+
+from dateutil.relativedelta import relativedelta
+
+from .model import Granularity
+
+Unit = Literal["day", "week", "month", "year"]
+UNIT_DAYS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
@@ -21,6 +36,69 @@ NUMBERS = {
 }  # fmt: skip
 
 
+class OutsideCalendar(ValueError):
+    """A date moved before 0001-01-01 or after 9999-12-31: the expression stays relative and undated."""
+
+
+def moved(day: date, amount: int, unit: Unit) -> date:
+    """``day`` moved by ``amount`` units: ``moved(date(2024, 1, 31), 1, "month")`` is 2024-02-29."""
+    try:
+        return day + relativedelta(**{unit + "s": amount})
+    except (ValueError, OverflowError) as exc:
+        raise OutsideCalendar(f"{day} moved by {amount} {unit}s") from exc
+
+
+def period(day: date, granularity: Granularity) -> str:
+    """The ISO value of the period holding ``day``: ``(2023-04-16, "week")`` is ``2023-W15``."""
+    if granularity == "day":
+        return day.isoformat()
+    if granularity == "week":
+        return iso_week(day)
+    if granularity == "month":
+        return iso_month(day.year, day.month)
+    return f"{day.year:04d}"
+
+
+_ISO_VALUE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-W(\d{2}))?")
+
+
+def period_start(value: str) -> tuple[date, Granularity] | None:
+    """The first day and granularity of an ISO value: ``2023-W15`` is (2023-04-10, week); else None."""
+    m = _ISO_VALUE.fullmatch(value)
+    if m is None:
+        return None
+    year, month, day, week = m.groups()
+    try:
+        if week:
+            return date.fromisocalendar(int(year), int(week), 1), "week"
+        if day:
+            return date(int(year), int(month), int(day)), "day"
+        if month:
+            return date(int(year), int(month), 1), "month"
+        return date(int(year), 1, 1), "year"
+    except ValueError:
+        return None
+
+
+def shifted(value: str, amount: int, unit: Unit | None = None) -> str:
+    """An ISO value moved by ``amount`` units (its own by default): ``("2023-03", -1)`` is ``2023-02``."""
+    start = period_start(value)
+    if start is None:
+        raise OutsideCalendar(f"{value!r} is not a date in the calendar")
+    day, granularity = start
+    return period(moved(day, amount, unit or granularity), granularity)
+
+
+def in_calendar(value: str) -> bool:
+    """Whether an ISO value lies in years 0001-9999 (``0000`` and ``10000`` are not dates)."""
+    return (
+        len(value) >= 4
+        and value[:4].isdigit()
+        and (len(value) == 4 or value[4] == "-")
+        and value[:4] != "0000"
+    )
+
+
 def iso_day(day: date) -> str:
     """``YYYY-MM-DD``."""
     return day.isoformat()
@@ -37,12 +115,6 @@ def iso_month(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
-    """The month ``delta`` months after ``year``-``month``."""
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
-
 def safe_date(year: int, month: int, day: int) -> date | None:
     """A date, or None when the triple is not a real day."""
     try:
@@ -53,12 +125,12 @@ def safe_date(year: int, month: int, day: int) -> date | None:
 
 def weekday_on_or_before(anchor: date, weekday: int) -> date:
     """The latest day on or before ``anchor`` that falls on ``weekday`` (Monday = 0)."""
-    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+    return moved(anchor, -((anchor.weekday() - weekday) % 7), "day")
 
 
 def weekday_on_or_after(anchor: date, weekday: int) -> date:
     """The earliest day on or after ``anchor`` that falls on ``weekday`` (Monday = 0)."""
-    return anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+    return moved(anchor, (weekday - anchor.weekday()) % 7, "day")
 
 
 def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
@@ -66,7 +138,7 @@ def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     if n > 0:
         first = date(year, month, 1)
         return weekday_on_or_after(first, weekday) + timedelta(weeks=n - 1)
-    last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    last = moved(date(year, month, 1), 1, "month") - timedelta(days=1)
     return weekday_on_or_before(last, weekday)
 
 
@@ -84,17 +156,22 @@ def easter(year: int) -> date:
     return date(year, month, day + 1)
 
 
+_FIXED_HOLIDAYS = {
+    "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+    "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31),
+    "valentine's day": (2, 14), "boxing day": (12, 26), "st. patrick's day": (3, 17),
+    "veterans day": (11, 11), "armistice day": (11, 11), "may day": (5, 1),
+}  # fmt: skip
+_EASTER_OFFSETS = {"easter": 0, "easter sunday": 0, "good friday": -2, "easter monday": 1}
+
+
 def holiday(name: str, year: int) -> date | None:
-    """The date of a well-known fixed or movable holiday in ``year``; None when unknown."""
+    """The date of a known fixed or movable holiday in ``year``; None when unknown or off the calendar."""
     key = name.lower().replace("\u2019", "'")
-    fixed = {
-        "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
-        "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31),
-        "valentine's day": (2, 14), "boxing day": (12, 26), "st. patrick's day": (3, 17),
-        "veterans day": (11, 11), "armistice day": (11, 11), "may day": (5, 1),
-    }  # fmt: skip
-    if key in fixed:
-        return safe_date(year, *fixed[key])
+    if not 1 <= year <= 9999:
+        return None
+    if key in _FIXED_HOLIDAYS:
+        return safe_date(year, *_FIXED_HOLIDAYS[key])
     if key in ("thanksgiving", "thanksgiving day"):
         return nth_weekday(year, 11, 3, 4)
     if key == "labor day":
@@ -103,10 +180,6 @@ def holiday(name: str, year: int) -> date | None:
         return nth_weekday(year, 5, 0, -1)
     if key == "election day":
         return nth_weekday(year, 11, 0, 1) + timedelta(days=1)
-    if key in ("easter", "easter sunday"):
-        return easter(year)
-    if key == "good friday":
-        return easter(year) - timedelta(days=2)
-    if key == "easter monday":
-        return easter(year) + timedelta(days=1)
+    if key in _EASTER_OFFSETS:
+        return easter(year) + timedelta(days=_EASTER_OFFSETS[key])
     return None
