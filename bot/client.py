@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import TYPE_CHECKING
@@ -10,15 +11,25 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot.server import settings_for, where
 from bot.settings import BotSettings
+from retrieval.community.answers import is_help
+from retrieval.community.store import CommunityStore
+from retrieval.errors import NewsdeskError
 
 if TYPE_CHECKING:
     from retrieval.library.live import LiveLibrary
+    from retrieval.library.store import Library
     from retrieval.service import Newsdesk
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.article", "bot.cogs.admin")
+EXTENSIONS = ("bot.cogs.article", "bot.cogs.admin", "bot.cogs.help", "bot.cogs.community")
+MESSAGE_CONTENT_OFF = (
+    "The Message Content intent is off for this bot in the Discord Developer Portal, so ask channels "
+    "are not answered; mentions, DMs and slash commands work. To answer every message in ask channels, "
+    "turn it on under Bot > Privileged Gateway Intents and restart (docs/bot.md)."
+)
 
 
 def apply_endpoints(settings: BotSettings) -> None:
@@ -42,6 +53,7 @@ class NewsdeskBot(commands.Bot):
         sync_global: bool = False,
         guild_ready_timeout: float = 2.0,
         library: LiveLibrary | None = None,
+        community: CommunityStore | None = None,
     ) -> None:
         # The bot has no voice features: don't warn at every start that voice libraries are missing.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -49,6 +61,7 @@ class NewsdeskBot(commands.Bot):
             # Only the owner's "@bot sync" is a prefix command (cogs/admin.py); on_message handles questions.
             command_prefix=commands.when_mentioned,
             # No privileged intents: Discord sends message content for mentions and DMs regardless.
+            # Message Content is added at login when the application has it (see _enable_message_content).
             intents=discord.Intents.default(),
             # Article text and questions may contain @everyone or <@id>: nothing the bot sends may ping.
             allowed_mentions=discord.AllowedMentions.none(),
@@ -59,6 +72,11 @@ class NewsdeskBot(commands.Bot):
         self.newsdesk = newsdesk
         self.library = library  # the live article library: /article, and per-guild articles
         self.sync_global = sync_global
+        # Server settings, answers and votes, in the library's database.
+        self.community = community or CommunityStore(
+            library.library if library is not None else _library(settings.library_url)
+        )
+        self.message_content = False  # whether the gateway sends the content of every message
 
     async def login(self, token: str) -> None:
         """Apply the endpoint settings, then log in as usual."""
@@ -67,6 +85,7 @@ class NewsdeskBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Load the cogs, then sync: the dev guild if configured, globally only when asked (--sync)."""
+        await self._enable_message_content()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.library is not None:
@@ -81,23 +100,69 @@ class NewsdeskBot(commands.Bot):
             synced = await self.tree.sync()
             log.info("Synced %d commands globally", len(synced))
 
+    async def _enable_message_content(self) -> None:
+        """Ask the gateway for every message's content when the application may have it; else say so once.
+
+        Runs after login and before the gateway connects, so the IDENTIFY carries the result. Asking for
+        the intent without the Developer Portal's toggle would make Discord close the connection (4014).
+        """
+        try:
+            flags = (await self.application_info()).flags
+        except discord.HTTPException:
+            log.warning("Could not read the application's flags; ask channels stay off", exc_info=True)
+            return
+        if flags.gateway_message_content or flags.gateway_message_content_limited:
+            self._connection._intents.message_content = True  # discord.py sends these in IDENTIFY
+            self.message_content = True
+            log.info("Message Content intent on: ask channels are answered")
+            return
+        try:
+            asks = await asyncio.to_thread(self.community.has_ask_channels)
+        except NewsdeskError:
+            asks = False
+        log.log(logging.WARNING if asks else logging.INFO, MESSAGE_CONTENT_OFF)
+
     async def on_ready(self) -> None:
         """Log who we are once the gateway is ready."""
         user = self.user
         log.info("Ready as %s (id %s) in %d guild(s)", user, user and user.id, len(self.guilds))
 
     async def on_message(self, message: discord.Message, /) -> None:
-        """Run the owner's prefix commands; treat any other mention or DM as a question."""
+        """Run the owner's prefix commands; a mention, DM or message in an ask channel is a question.
+
+        "help" (or a bare mention) gets the help instead.
+        """
         if message.author.bot or self.user is None:
             return
         ctx = await self.get_context(message)
         if ctx.valid:
             await self.invoke(ctx)
             return
-        if not self.is_addressed(message):
+        if self.is_addressed(message):
+            text = self.question_text(message)
+        elif await self.in_ask_channel(message):
+            text = " ".join(message.content.split())
+            if not text:  # an image or a sticker alone: nothing to answer
+                return
+        else:
+            return
+        if is_help(text):
+            self.dispatch("help_request", message)  # see HelpCog.on_help_request
             return
         # The cog answers (and apologises on failure); see ArticleCog.on_question.
-        self.dispatch("question", message, self.question_text(message))
+        self.dispatch("question", message, text)
+
+    async def in_ask_channel(self, message: discord.Message) -> bool:
+        """Whether the message is in one of its server's ask channels (or a thread of one)."""
+        if message.guild is None or not self.message_content:
+            return False
+        try:
+            settings = await settings_for(self.community, message.guild.id)
+        except NewsdeskError:
+            log.exception("Could not read the settings of server %s", message.guild.id)
+            return False
+        channel_id, parent_id = where(message.channel)
+        return settings is not None and channel_id is not None and settings.asks_in(channel_id, parent_id)
 
     def is_addressed(self, message: discord.Message) -> bool:
         """A DM, or a message mentioning the bot or its own managed role (not just @everyone/@here)."""
@@ -126,3 +191,9 @@ class NewsdeskBot(commands.Bot):
         for role_id in self._own_roles(message):
             text = text.replace(f"<@&{role_id}>", " ")
         return " ".join(text.split())
+
+
+def _library(url: str) -> Library:
+    from retrieval.library.store import Library
+
+    return Library(url)

@@ -3,6 +3,11 @@
 The real discord.py client (HTTP client, gateway websocket, state, command tree) talks to it unmodified.
 It records what the bot sends and lets a test inject INTERACTION_CREATE and MESSAGE_CREATE events.
 Only what the newsdesk bot uses is implemented; anything else answers 404 and is recorded.
+
+The guild has two text channels (#general and #ask) and the threads the bot opens. As Discord does, the
+fake leaves a message's content empty unless the bot identified with the Message Content intent (and the
+application allows it) or the message mentions the bot or is a DM; asking for the intent when the
+application does not allow it closes the gateway with 4014.
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ PONG, CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE
     8,
 )
 OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}
+MESSAGE_CONTENT_INTENT = 1 << 15
+GATEWAY_MESSAGE_CONTENT_LIMITED = 1 << 19  # the application flag the Developer Portal's toggle sets
+SUBCOMMAND, SUBCOMMAND_GROUP, CHANNEL_OPTION = 1, 2, 7
+TEXT_CHANNEL, PUBLIC_THREAD = 0, 11
+MANAGE_GUILD = 0x20
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -99,9 +109,12 @@ class Sent:
 class DiscordFake:
     """An aiohttp server that speaks enough of Discord's REST API and gateway for the bot."""
 
-    def __init__(self, *, token: str = TOKEN, heartbeat_interval_ms: int = 41_250) -> None:
+    def __init__(
+        self, *, token: str = TOKEN, heartbeat_interval_ms: int = 41_250, message_content: bool = False
+    ) -> None:
         self.token = token
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.message_content = message_content  # the Developer Portal's Message Content toggle
         self._ids = itertools.count(1_100_000_000_000_000_000)
         self.app_id = self.bot_id = 1_000_000_000_000_000_001
         self.owner_id = 1_000_000_000_000_000_002
@@ -109,6 +122,9 @@ class DiscordFake:
         self.channel_id = 1_000_000_000_000_000_004
         self.user_id = 1_000_000_000_000_000_005  # the default user who types commands
         self.bot_role_id = 1_000_000_000_000_000_006  # the bot's managed integration role
+        self.ask_channel_id = 1_000_000_000_000_000_007  # a second text channel, #ask
+        self.threads: dict[int, dict[str, Any]] = {}  # id -> thread payload, for threads the bot opened
+        self.interaction_channels: dict[str, int] = {}  # interaction token -> channel it came from
         self.bot_user = self.user(self.bot_id, "newsdesk", bot=True)
         self.requests: list[Request] = []
         self.sent: list[Sent] = []
@@ -118,6 +134,7 @@ class DiscordFake:
         self.identify: dict[str, Any] | None = None
         self.heartbeats: list[float] = []
         self.heartbeat_acks: list[float] = []
+        self.close_codes: list[int | None] = []  # how each gateway connection ended (1000: the bot closed it)
         self.messages: dict[int, dict[str, Any]] = {}  # id -> message payload, for later edits
         self.originals: dict[str, int] = {}  # interaction token -> @original message id
         self._sockets: list[web.WebSocketResponse] = []
@@ -219,18 +236,21 @@ class DiscordFake:
             "owner": self.user(self.owner_id, "owner"),
             "team": None,
             "verify_key": "0" * 64,
-            "flags": 0,
+            "flags": GATEWAY_MESSAGE_CONTENT_LIMITED if self.message_content else 0,
             "summary": "",
             "interactions_endpoint_url": None,
         }
 
-    def _channel(self) -> dict[str, Any]:
+    def _channel(self, channel_id: int | None = None) -> dict[str, Any]:
+        channel_id = channel_id or self.channel_id
+        if channel_id in self.threads:
+            return self.threads[channel_id]
         return {
-            "id": str(self.channel_id),
-            "type": 0,
+            "id": str(channel_id),
+            "type": TEXT_CHANNEL,
             "guild_id": str(self.guild_id),
-            "name": "general",
-            "position": 0,
+            "name": "ask" if channel_id == self.ask_channel_id else "general",
+            "position": 0 if channel_id == self.channel_id else 1,
             "permission_overwrites": [],
             "nsfw": False,
             "parent_id": None,
@@ -272,8 +292,8 @@ class DiscordFake:
             "roles": [everyone, bot_role],
             "emojis": [],
             "stickers": [],
-            "channels": [self._channel()],
-            "threads": [],
+            "channels": [self._channel(), self._channel(self.ask_channel_id)],
+            "threads": list(self.threads.values()),
             "members": [],
             "voice_states": [],
             "presences": [],
@@ -377,15 +397,67 @@ class DiscordFake:
             return web.Response(status=204)
         if parts[0] == "channels" and len(parts) == 3 and parts[2] == "messages" and method == "POST":
             channel_id = int(parts[1])
-            message = self._message(body or {}, channel_id=channel_id, guild=channel_id == self.channel_id)
+            message = self._message(body or {}, channel_id=channel_id, guild=self.in_guild(channel_id))
             self.sent.append(
                 Sent("channel", body or {}, channel_id=channel_id, message_id=int(message["id"]))
             )
             return _json(message)
+        if parts[0] == "channels" and len(parts) == 5 and parts[2:5:2] == ["messages", "threads"]:
+            # A thread from a message: it takes the message's id, as on Discord.
+            message_id = int(parts[3])
+            if method != "POST" or message_id not in self.messages:
+                return _error(404, "404: Unknown Message", 10008)
+            return await self._open_thread(int(parts[1]), body or {}, message_id)
+        if parts[0] == "channels" and len(parts) == 3 and parts[2] == "threads" and method == "POST":
+            return await self._open_thread(int(parts[1]), body or {}, None)
         if parts[0] == "users" and parts[1:] == ["@me", "channels"] and method == "POST":
             return _json({"id": str(self.next_id()), "type": 1, "recipients": [], "last_message_id": None})
         self.unknown.append(record)
         return _error(404, f"404: the fake does not implement {method} /{'/'.join(parts)}", 10000)
+
+    def in_guild(self, channel_id: int) -> bool:
+        """Whether a channel is one of the guild's text channels or threads."""
+        return channel_id in (self.channel_id, self.ask_channel_id) or channel_id in self.threads
+
+    def threads_in(self, parent_id: int) -> list[dict[str, Any]]:
+        """The threads the bot opened in a channel, oldest first."""
+        return [t for t in self.threads.values() if int(t["parent_id"]) == parent_id]
+
+    def channel_messages(self, channel_id: int) -> list[Sent]:
+        """Messages the bot sent into a channel or thread (not interaction replies)."""
+        return [s for s in self.sent if s.kind == "channel" and s.channel_id == channel_id]
+
+    async def _open_thread(
+        self, parent_id: int, body: dict[str, Any], message_id: int | None
+    ) -> web.Response:
+        if not self.in_guild(parent_id) or parent_id in self.threads:
+            return _error(400, "400: cannot open a thread here", 50024)
+        thread_id = message_id or self.next_id()
+        thread = {
+            "id": str(thread_id),
+            "type": body.get("type", PUBLIC_THREAD),
+            "guild_id": str(self.guild_id),
+            "parent_id": str(parent_id),
+            "name": body["name"],
+            "owner_id": str(self.bot_id),
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": body.get("auto_archive_duration", 1440),
+                "archive_timestamp": _timestamp(),
+                "locked": False,
+            },
+        }
+        if len(thread["name"]) > 100 or not thread["name"]:
+            return _error(400, "400: Invalid Form Body (name: 1-100 characters)", 50035)
+        self.threads[thread_id] = thread
+        self.sent.append(Sent("thread", body, channel_id=parent_id, message_id=thread_id))
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        return _json(thread)
 
     def _callback(self, interaction_id: int, token: str, body: Any) -> web.Response:
         payload = body or {}
@@ -399,7 +471,8 @@ class DiscordFake:
             }
         }
         if payload.get("type") in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE):
-            original = self._message(payload.get("data") or {}, channel_id=self.channel_id, webhook=True)
+            channel_id = self.interaction_channels.get(token, self.channel_id)
+            original = self._message(payload.get("data") or {}, channel_id=channel_id, webhook=True)
             self.originals[token] = int(original["id"])
             response["interaction"]["response_message_id"] = original["id"]
         return _json(response)
@@ -408,7 +481,8 @@ class DiscordFake:
         token = parts[2]
         payload = body or {}
         if len(parts) == 3 and method == "POST":  # a follow-up
-            message = self._message(payload, channel_id=self.channel_id, webhook=True)
+            channel_id = self.interaction_channels.get(token, self.channel_id)
+            message = self._message(payload, channel_id=channel_id, webhook=True)
             self.sent.append(Sent("followup", payload, token=token, message_id=int(message["id"])))
             if request.query.get("wait") in ("true", "1", "True"):
                 return _json(message)
@@ -425,7 +499,7 @@ class DiscordFake:
                 self.sent.append(Sent(f"edit_{kind}", payload, token=token, message_id=message_id))
                 message = self._message(
                     {**self.messages[message_id], **payload},
-                    channel_id=self.channel_id,
+                    channel_id=int(self.messages[message_id]["channel_id"]),
                     message_id=message_id,
                     webhook=True,
                 )
@@ -470,6 +544,7 @@ class DiscordFake:
                 self._notify()
         finally:
             self._sockets.remove(ws)
+            self.close_codes.append(ws.close_code)
             self._notify()
         return ws
 
@@ -484,6 +559,9 @@ class DiscordFake:
             await self._send(ws, {"op": 11})
             self.heartbeat_acks.append(time.perf_counter())
         elif op == 2:  # IDENTIFY
+            if data["d"].get("intents", 0) & MESSAGE_CONTENT_INTENT and not self.message_content:
+                await ws.close(code=4014, message=b"Disallowed intent(s).")
+                return
             self.identify = data["d"]
             ready = {
                 "v": API_VERSION,
@@ -544,6 +622,7 @@ class DiscordFake:
         dm: bool,
         guild_id: int | None = None,
         permissions: str | None = None,
+        channel_id: int | None = None,
     ) -> dict[str, Any]:
         user_id = user_id or self.user_id
         payload: dict[str, Any] = {
@@ -567,36 +646,57 @@ class DiscordFake:
         else:
             payload["guild_id"] = str(guild_id or self.guild_id)
             payload["guild_locale"] = "en-US"
-            payload["channel_id"] = str(self.channel_id)
-            payload["channel"] = {**self._channel(), "guild_id": payload["guild_id"]}
+            payload["channel_id"] = str(channel_id or self.channel_id)
+            payload["channel"] = {**self._channel(channel_id), "guild_id": payload["guild_id"]}
             payload["member"] = self._member(
                 user_id, f"user{user_id % 1000}", *([permissions] if permissions is not None else [])
             )
             payload["context"] = 0
+        self.interaction_channels[payload["token"]] = int(payload["channel_id"])
         return payload
 
-    def _options(self, command: dict[str, Any], options: dict[str, Any], focused: str | None) -> list[dict]:
+    def _options(
+        self, command: dict[str, Any], options: dict[str, Any], focused: str | None, resolved: dict
+    ) -> list[dict]:
         declared = {o["name"]: o for o in command.get("options", [])}
         result = []
         for name, value in options.items():
             if name not in declared:
                 raise KeyError(f"/{command['name']} has no option {name!r}")
-            option = {"name": name, "type": declared[name]["type"], "value": value}
+            kind = declared[name]["type"]
+            if kind == CHANNEL_OPTION:  # a channel id; Discord sends the channel itself as resolved data
+                channel = self._channel(int(value))
+                keys = ("id", "type", "name", "guild_id", "parent_id", "thread_metadata")
+                resolved.setdefault("channels", {})[str(value)] = {
+                    **{k: channel[k] for k in keys if k in channel},
+                    "permissions": "2248473465835073",
+                }
+                value = str(value)
+            option = {"name": name, "type": kind, "value": value}
             if name == focused:
                 option["focused"] = True
             result.append(option)
         return result
 
     def _command_data(self, name: str, options: dict[str, Any], focused: str | None) -> dict[str, Any]:
-        """``name`` may be "group sub" for a subcommand of a command group."""
-        top, _, sub = name.partition(" ")
+        """``name`` may be "group sub" or "group subgroup sub" for a subcommand of a command group."""
+        top, *path = name.split(" ")
         command = self._command(top)
-        if sub:
-            declared = next(o for o in command.get("options", []) if o["name"] == sub and o["type"] == 1)
-            nested = [{"type": 1, "name": sub, "options": self._options(declared, options, focused)}]
-        else:
-            nested = self._options(command, options, focused)
-        data = {"id": command["id"], "name": top, "type": 1, "options": nested}
+        resolved: dict[str, Any] = {}
+        declared = command
+        for part in path:
+            declared = next(
+                o
+                for o in declared.get("options", [])
+                if o["name"] == part and o["type"] in (SUBCOMMAND, SUBCOMMAND_GROUP)
+            )
+        nested = self._options(declared, options, focused, resolved)
+        for depth in range(len(path), 0, -1):
+            kind = SUBCOMMAND if depth == len(path) else SUBCOMMAND_GROUP
+            nested = [{"type": kind, "name": path[depth - 1], "options": nested}]
+        data: dict[str, Any] = {"id": command["id"], "name": top, "type": 1, "options": nested}
+        if resolved:
+            data["resolved"] = resolved
         if "guild_id" in command:
             data["guild_id"] = command["guild_id"]
         return data
@@ -609,15 +709,17 @@ class DiscordFake:
         dm: bool = False,
         guild_id: int | None = None,
         permissions: str | None = None,
+        channel_id: int | None = None,
         **options: Any,
     ) -> dict[str, Any]:
         """Inject a slash command (options typed from what the bot synced); returns the interaction.
 
-        ``guild_id`` sends it from another server than the fake's own; ``permissions`` sets the member's.
+        ``guild_id`` sends it from another server than the fake's own; ``permissions`` sets the member's;
+        ``channel_id`` the channel or thread it is typed in (default #general).
         """
         data = self._command_data(name, options, None)
         interaction = self._interaction(
-            2, data, user_id=user_id, dm=dm, guild_id=guild_id, permissions=permissions
+            2, data, user_id=user_id, dm=dm, guild_id=guild_id, permissions=permissions, channel_id=channel_id
         )
         await self.dispatch("INTERACTION_CREATE", interaction)
         return interaction
@@ -640,7 +742,10 @@ class DiscordFake:
     async def click(self, message_id: int, custom_id: str, *, user_id: int | None = None) -> dict[str, Any]:
         """Inject a button click on a message the bot sent; returns the interaction."""
         data = {"custom_id": custom_id, "component_type": 2}
-        interaction = self._interaction(3, data, user_id=user_id, dm=False)
+        channel_id = int(self.messages[message_id]["channel_id"])
+        interaction = self._interaction(
+            3, data, user_id=user_id, dm=False, channel_id=channel_id if self.in_guild(channel_id) else None
+        )
         interaction["message"] = self.messages[message_id]
         await self.dispatch("INTERACTION_CREATE", interaction)
         return interaction
@@ -654,16 +759,20 @@ class DiscordFake:
         user_id: int | None = None,
         mention_everyone: bool = False,
         role_mentions: Sequence[int] = (),
+        channel_id: int | None = None,
     ) -> dict[str, Any]:
-        """Inject MESSAGE_CREATE from a user: in the guild channel (mentioning the bot) or as a DM."""
+        """Inject MESSAGE_CREATE from a user: in a guild channel or thread (by default #general,
+        mentioning the bot) or as a DM. The content arrives empty when Discord would withhold it."""
         user_id = user_id or self.user_id
         author = self.user(user_id, f"user{user_id % 1000}")
         mentions = [{**self.bot_user, "member": self._member(self.bot_id, "newsdesk")}] if mention_bot else []
+        intents = (self.identify or {}).get("intents", 0)
+        readable = dm or mention_bot or bool(role_mentions) or bool(intents & MESSAGE_CONTENT_INTENT)
         payload: dict[str, Any] = {
             "id": str(self.next_id()),
-            "channel_id": str(self.next_id() if dm else self.channel_id),
+            "channel_id": str(self.next_id() if dm else channel_id or self.channel_id),
             "author": author,
-            "content": content,
+            "content": content if readable else "",
             "timestamp": _timestamp(),
             "edited_timestamp": None,
             "tts": False,
@@ -682,5 +791,6 @@ class DiscordFake:
             payload["member"] = {
                 k: v for k, v in self._member(user_id, author["username"]).items() if k != "user"
             }
+        self.messages[int(payload["id"])] = payload  # the bot may open a thread on it
         await self.dispatch("MESSAGE_CREATE", payload)
         return payload

@@ -47,7 +47,7 @@ def quotes(count: int) -> list[Quote]:
 async def test_ask_defers_then_follows_up_with_an_embed(cog, desk):
     interaction = mock_interaction()
     await cog.ask.callback(cog, interaction, "who builds it?", 2, "harbour")
-    interaction.response.defer.assert_awaited_once_with(thinking=True)
+    interaction.response.defer.assert_awaited_once_with(thinking=True, ephemeral=False)
     desk.ask.assert_called_once_with("who builds it?", 2, "harbour")
     kwargs = interaction.followup.send.await_args.kwargs
     assert kwargs["embed"].fields[0].value == "**Speakers:** Tom\nTom builds it."
@@ -175,7 +175,7 @@ def mock_message(content: str = "q", author_id: int = 5) -> MagicMock:
 async def test_a_mention_question_is_answered_as_a_reply(cog, desk):
     message = mock_message()
     await cog.on_question(message, "who builds it?")
-    desk.ask.assert_called_once_with("who builds it?")
+    desk.ask.assert_called_once_with("who builds it?", None, None)  # no default article without settings
     kwargs = message.reply.await_args.kwargs
     assert kwargs["embed"].title == "who builds it?"
     assert kwargs["mention_author"] is False and kwargs["allowed_mentions"].to_dict() == {"parse": []}
@@ -201,7 +201,7 @@ async def test_a_bad_mention_question_gets_the_reason(cog, desk):
     desk.ask.side_effect = QuestionError("the question is longer than 1000 characters")
     message = mock_message()
     await cog.on_question(message, "q?")
-    assert "longer than 1000" in message.reply.await_args.args[0]
+    assert "longer than 1000" in message.reply.await_args.kwargs["content"]
 
 
 async def test_pager_turns_pages_for_its_owner_only():

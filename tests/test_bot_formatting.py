@@ -92,7 +92,8 @@ def test_answer_embed_lists_paragraph_relevance_speakers_and_text():
     embed = formatting.answer_embed(answer)
     assert embed.title == "who builds it?"
     assert embed.description is None
-    assert embed.fields[0].name == "Paragraph 2 · relevance 0.81"
+    assert embed.fields[0].name == "Paragraph 2 · strong match"
+    assert embed.fields[1].name == "Paragraph 3 · partial match"  # 0.5 is well under 0.9 of 0.81
     assert embed.fields[0].value == "**Speakers:** Tom Becker\nTom builds it."
     assert len(embed.fields) == 2
 
@@ -168,15 +169,17 @@ def test_timeline_pages_keep_order_and_show_publication_date():
     pages = formatting.timeline_pages(timeline)
     assert len(pages) == 2
     assert "Bridge: published 2024-03-04" in pages[0].description
-    names = [f.name for p in pages for f in p.fields]
-    assert names[0].startswith("2024-01") and names[-1].startswith("2024-10")
-    assert pages[0].fields[0].value == "**in May**: Building starts (Tom Becker)"
+    values = [f.value for p in pages for f in p.fields]
+    assert values[0].startswith("2024-01 · ") and values[-1].startswith("2024-10 · ")
+    assert pages[0].fields[0].value == "2024-01 · **in May**: Building starts (Tom Becker)"
+    assert pages[0].fields[0].name == "Paragraph 0"
 
 
 def test_timeline_pages_show_modifier_and_unknown_dates():
     e = TimelineEvent("harbour", None, "next week", "early", "Works", 2)
     page = formatting.timeline_pages(Timeline((), (e,)))[0]
-    assert page.fields[0].name == "early date unknown · Paragraph 2"
+    assert page.fields[0].name == "Paragraph 2"
+    assert page.fields[0].value.startswith("early date unknown · **next week**")
 
 
 def test_empty_timeline_says_so():

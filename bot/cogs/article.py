@@ -5,14 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import formatting
+from bot.feedback import feedback_view
 from bot.paging import Pager
+from bot.server import default_article, settings_for
+from retrieval.community.answers import AnswerRecord, thread_name
+from retrieval.community.cooldown import Cooldowns
 from retrieval.errors import (
     FeatureUnavailable,
     NewsdeskError,
@@ -24,6 +28,9 @@ from retrieval.limits import QUESTION_MAX_CHARS, TOP_K_MAX
 
 if TYPE_CHECKING:
     from bot.client import NewsdeskBot
+    from retrieval.community.settings import GuildSettings
+    from retrieval.community.store import CommunityStore
+    from retrieval.models import Answer
     from retrieval.service import Newsdesk
 
 log = logging.getLogger(__name__)
@@ -37,6 +44,7 @@ KNOWN_SPEAKERS_SHOWN = 15
 APOLOGY = "Sorry, something went wrong while answering. It has been logged."
 NO_MENTIONS = discord.AllowedMentions.none()
 MENTION_HELP = "Ask me a question about the article after the mention, e.g. `@newsdesk who is quoted?`"
+IN_THREAD = "**{question}**: answered in the thread below."
 
 
 def user_message(error: NewsdeskError) -> str:
@@ -67,12 +75,19 @@ def cooldown_message(retry_after: float) -> str:
 class ArticleCog(commands.Cog):
     """Questions, quotes, timeline, speakers and facts about the loaded articles."""
 
-    def __init__(self, newsdesk: Newsdesk, desks: Callable[[int | None], Newsdesk] | None = None) -> None:
+    def __init__(
+        self,
+        newsdesk: Newsdesk,
+        desks: Callable[[int | None], Newsdesk] | None = None,
+        community: CommunityStore | None = None,
+    ) -> None:
         self.newsdesk = newsdesk  # no bot reference: constructible in tests
         self._desks = desks  # the live library's snapshot per guild, when there is a library
+        self.community = community  # server settings, answers and votes; None: none of those
         self._mention_cooldown = commands.CooldownMapping.from_cooldown(
             ASK_RATE, ASK_PER, commands.BucketType.user
         )
+        self.cooldowns = Cooldowns()  # each server's own cooldown, on top of the built-in rate
 
     @property
     def show_article(self) -> bool:
@@ -127,7 +142,8 @@ class ArticleCog(commands.Cog):
     @app_commands.describe(
         question="What you want to know about the article",
         top_k="How many passages to show (default from the settings)",
-        article="Only search this article",
+        article="Only search this article (default: this channel's article, if it has one)",
+        ephemeral="Only you see the answer (default: the server's private-answers setting)",
     )
     @app_commands.autocomplete(article=article_autocomplete)
     @app_commands.checks.cooldown(ASK_RATE, ASK_PER)
@@ -137,14 +153,62 @@ class ArticleCog(commands.Cog):
         question: app_commands.Range[str, 1, QUESTION_MAX],
         top_k: app_commands.Range[int, 1, TOP_K_MAX] | None = None,
         article: str | None = None,
+        ephemeral: bool | None = None,
     ) -> None:
         """Show the passages of the article that best answer a question."""
         desk = self.desk_for(interaction.guild_id)
         self._check_article(article, desk)
-        await interaction.response.defer(thinking=True)  # embedding + search may pass Discord's 3 s
-        answer = await asyncio.to_thread(desk.ask, question, top_k, article)
-        embed = formatting.answer_embed(answer, show_article=len(desk.article_ids) > 1)
-        await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        settings = await settings_for(self.community, interaction.guild_id)
+        retry_after = self._server_cooldown(settings, interaction.user.id)
+        if retry_after:
+            await interaction.response.send_message(
+                cooldown_message(retry_after), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        limited_to = article or default_article(settings, interaction.channel, desk)
+        private = ephemeral if ephemeral is not None else bool(settings and settings.private_answers)
+        # Embedding + search may pass Discord's 3 s.
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        answer = await asyncio.to_thread(desk.ask, question, top_k, limited_to)
+        extra = await self._card(answer, desk, limited_to, interaction.guild_id, "slash")
+        channel = interaction.channel
+        if settings and settings.thread_mode and not private and isinstance(channel, discord.TextChannel):
+            starter = await interaction.followup.send(
+                IN_THREAD.format(question=formatting.truncate(formatting.clean(answer.question), 1900)),
+                allowed_mentions=NO_MENTIONS,
+                wait=True,
+            )
+            thread = await channel.create_thread(name=thread_name(answer.question), message=starter)
+            await thread.send(allowed_mentions=NO_MENTIONS, **extra)
+            return
+        await interaction.followup.send(allowed_mentions=NO_MENTIONS, ephemeral=private, **extra)
+
+    def _server_cooldown(self, settings: GuildSettings | None, user_id: int) -> float:
+        """Seconds this member must still wait under the server's cooldown (0: they may ask now)."""
+        if settings is None or not settings.cooldown_s:
+            return 0.0
+        return self.cooldowns.retry_after(settings.guild_id, user_id, settings.cooldown_s)
+
+    async def _card(
+        self, answer: Answer, desk: Newsdesk, article: str | None, guild_id: int | None, via: str
+    ) -> dict[str, Any]:
+        """The answer card, with 👍/👎 buttons when the answer could be put on record."""
+        answer_id = None
+        if self.community is not None:
+            try:
+                record = AnswerRecord.of(answer, article)
+                answer_id = await asyncio.to_thread(
+                    self.community.record_answer, record, guild_id=guild_id, via=via
+                )
+            except Exception:  # the answer matters more than its record: send it without buttons
+                log.exception("Could not record an answer; sending it without vote buttons")
+        embed = formatting.answer_embed(
+            answer,
+            show_article=len(desk.article_ids) > 1,
+            articles=_articles(desk),
+            feedback=answer_id is not None,
+        )
+        return {"embed": embed, **({"view": feedback_view(answer_id)} if answer_id else {})}
 
     @app_commands.command(name="quotes")
     @app_commands.describe(speaker="Only this speaker's quotes", article="Only this article")
@@ -257,24 +321,56 @@ class ArticleCog(commands.Cog):
         if not question:
             await message.reply(MENTION_HELP, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
-        retry_after = self._mention_cooldown.update_rate_limit(message)
+        guild_id = message.guild.id if message.guild else None
+        settings = await settings_for(self.community, guild_id)
+        retry_after = self._mention_cooldown.update_rate_limit(message) or self._server_cooldown(
+            settings, message.author.id
+        )
         if retry_after:
             await message.reply(
                 cooldown_message(retry_after), mention_author=False, allowed_mentions=NO_MENTIONS
             )
             return
-        desk = self.desk_for(message.guild.id if message.guild else None)
+        desk = self.desk_for(guild_id)
+        article = default_article(settings, message.channel, desk)
+        # Thread mode: a new thread on the question, named after it, and the answer inside.
+        thread = None
+        if settings and settings.thread_mode and isinstance(message.channel, discord.TextChannel):
+            try:
+                thread = await message.create_thread(name=thread_name(question))
+            except discord.HTTPException:
+                log.warning("Could not open a thread for message %s; replying instead", message.id)
+
+        async def send(extra: dict[str, Any]) -> None:
+            if thread is not None:
+                await thread.send(allowed_mentions=NO_MENTIONS, **extra)
+            else:
+                await message.reply(mention_author=False, allowed_mentions=NO_MENTIONS, **extra)
+
         try:
-            async with message.channel.typing():
-                answer = await asyncio.to_thread(desk.ask, question)  # too long: QuestionError says so
+            async with (thread or message.channel).typing():
+                # A question that is too long or empty gets QuestionError, which says so.
+                answer = await asyncio.to_thread(desk.ask, question, None, article)
         except NewsdeskError as error:
-            await message.reply(user_message(error), mention_author=False, allowed_mentions=NO_MENTIONS)
+            await send({"content": user_message(error)})
             return
-        embed = formatting.answer_embed(answer, show_article=len(desk.article_ids) > 1)
-        await message.reply(embed=embed, mention_author=False, allowed_mentions=NO_MENTIONS)
+        via = "dm" if guild_id is None else "message"
+        await send(await self._card(answer, desk, article, guild_id, via))
+
+
+def _articles(desk: Newsdesk) -> dict[str, Any] | None:
+    """The desk's articles by id, for the card's title and link (None for a stand-in without them)."""
+    articles = getattr(desk, "articles", None)
+    return articles if isinstance(articles, dict) else None
 
 
 async def setup(bot: NewsdeskBot) -> None:
-    """Load the article cog with the bot's facade."""
+    """Load the article cog with the bot's facade, library and community store."""
     library = getattr(bot, "library", None)
-    await bot.add_cog(ArticleCog(bot.newsdesk, library.for_guild if library is not None else None))
+    await bot.add_cog(
+        ArticleCog(
+            bot.newsdesk,
+            library.for_guild if library is not None else None,
+            getattr(bot, "community", None),
+        )
+    )
