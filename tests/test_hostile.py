@@ -223,7 +223,7 @@ def test_a_failed_extraction_is_an_error_and_never_cached(short_article: Path, s
     def broken(*_args, **_kwargs):
         raise ValueError("[E088] Text of length 1000001 exceeds maximum of 1000000.")
 
-    monkeypatch.setattr(extract, "_extract", broken)
+    monkeypatch.setattr(extract, "_parse", broken)  # the parser fails; the rules never run
     service = Newsdesk(load_articles([short_article]), settings=settings, embedder=FakeEmbedder())
     with pytest.raises(NewsdeskError, match="quote extraction failed"):
         service.speakers()

@@ -97,6 +97,7 @@ class Quote:
     paragraph: int
     start: int
     end: int
+    rules: tuple[str, ...] = ()  # the names of the extractor's rules that produced it (``--explain``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -328,6 +328,6 @@ def _encode_quotes(extraction: QuoteExtraction) -> bytes:
 def _decode_quotes(data: bytes) -> QuoteExtraction:
     raw = json.loads(data)
     return QuoteExtraction(
-        quotes=tuple(Quote(**q) for q in raw["quotes"]),
+        quotes=tuple(Quote(**{**q, "rules": tuple(q.get("rules", ()))}) for q in raw["quotes"]),
         speakers=tuple(Speaker(**{**s, "aliases": tuple(s["aliases"])}) for s in raw["speakers"]),
     )
