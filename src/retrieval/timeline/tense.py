@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 from typing import Literal
+
+from ..text import sentence_ends
 
 Tense = Literal["past", "present", "future"]
 
@@ -13,6 +17,7 @@ _STOP = frozenset(
     {";", ":", "(", ")", "[", "]", "\u201c", "\u201d", '"', "but", "while", "whereas", "although"}
 )
 _MAX_WORDS = 12
+_REACH = 600  # characters a sentence may extend either way from an expression (run-on text stays bounded)
 
 _FUTURE = frozenset(
     {
@@ -170,8 +175,7 @@ def _low(word: str) -> str:
 
 def guess_tense(text: str, start: int, end: int) -> Tense | None:
     """Guess whether the clause around ``text[start:end]`` speaks of the past, the present or the future."""
-    left = _sentence_start(text, start)
-    right = _sentence_end(text, end)
+    left, right = sentence_bounds(text, start, end)
     before = [_low(m.group()) for m in _WORD.finditer(text, left, start)]
     after = [_low(m.group()) for m in _WORD.finditer(text, end, right)]
     # Nearest verb-like word before the expression decides; passive "be"/"been" defers to its auxiliary.
@@ -219,50 +223,20 @@ def guess_tense(text: str, start: int, end: int) -> Tense | None:
     return None
 
 
-_ABBREVIATIONS = frozenset(
-    {"mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-     "nov", "dec", "gen", "gov", "sen", "rep", "lt", "col", "sgt", "capt", "inc", "corp", "co", "ltd",
-     "jr", "sr", "no", "vs", "u", "s", "a", "p", "m", "mt", "ft", "prof", "rev", "adm", "cmdr", "ala",
-     "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky", "la", "md",
-     "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "tex", "va",
-     "vt", "wash", "wis", "wyo", "n", "y", "d", "c"}
-)  # fmt: skip
-
-
-def _is_sentence_break(text: str, i: int) -> bool:
-    """Whether the character at ``i`` ends a sentence."""
-    ch = text[i]
-    if ch == "\n" or ch in "!?":
-        return True
-    if ch != ".":
-        return False
-    k = i + 1
-    while k < len(text) and text[k] in "'\"\u2019\u201d)":
-        k += 1  # a full stop inside closing quotes still ends the sentence
-    if k < len(text) and not text[k].isspace():
-        return False
-    j = i
-    while j > 0 and text[j - 1].isalpha():
-        j -= 1
-    return text[j:i].lower() not in _ABBREVIATIONS
-
-
-def _sentence_start(text: str, pos: int) -> int:
-    """Start of the sentence holding ``pos``."""
-    for i in range(pos - 1, max(-1, pos - 600), -1):
-        if _is_sentence_break(text, i):
-            return i + 1
-    return max(0, pos - 600)
-
-
-def _sentence_end(text: str, pos: int) -> int:
-    """End of the sentence holding ``pos``."""
-    for i in range(pos, min(len(text), pos + 600)):
-        if _is_sentence_break(text, i):
-            return i + 1
-    return min(len(text), pos + 600)
+@lru_cache(maxsize=8)
+def _sentence_starts(text: str) -> list[int]:
+    """Where each sentence after the first starts (``text.sentence_ends``), once per text."""
+    return sentence_ends(text)
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The ``[start, end)`` span of the sentence that holds ``text[start:end]``."""
-    return _sentence_start(text, start), _sentence_end(text, end)
+    """The ``[start, end)`` span of the sentence that holds ``text[start:end]``, at most 600 characters out.
+
+    Sentences are the shared ones of ``retrieval.text``, found once per text; each look-up is a bisection.
+    """
+    starts = _sentence_starts(text)
+    k = bisect.bisect_right(starts, start)
+    left = starts[k - 1] if k else 0
+    j = bisect.bisect_left(starts, end, k)
+    right = starts[j] if j < len(starts) else len(text)
+    return max(left, start - _REACH), min(right, end + _REACH)
