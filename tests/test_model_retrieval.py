@@ -83,6 +83,13 @@ def test_asking_what_someone_said_who_is_never_quoted_abstains(service: Newsdesk
     assert service.ask("what did the spokesman say about the destroyer?").answerable
 
 
+def test_asking_what_someone_said_ranks_their_quote_first(service: Newsdesk):
+    # The headline restates the question's words; the navy's own statement answers it.
+    hit = service.ask("what did the US Navy say about the passage?").hits[0]
+    assert any("Navy" in speaker for speaker in hit.speakers)
+    assert "freedom of navigation" in hit.passage.text
+
+
 def test_the_answer_sentence_is_marked_inside_the_passage(service: Newsdesk):
     hit = service.ask("Who is Shi Yi?").hits[0]
     assert hit.answer is not None

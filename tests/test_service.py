@@ -153,6 +153,20 @@ def test_a_question_about_someone_s_words_names_the_speaker(question, speaker):
     assert analyse(question).quoted == speaker
 
 
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("According to Putin, what marked the talks?", "Putin"),
+        ("what does the navy want?", "the navy"),
+        ("Where did the envoy go?", None),
+    ],
+)
+def test_a_question_can_ask_for_someone_s_words_without_a_verb_of_speech(question, speaker):
+    from retrieval.question import analyse
+
+    assert analyse(question).speaker == speaker
+
+
 def test_someone_quoted_nowhere_has_said_nothing_the_article_reports():
     from retrieval.abstain import Lexicon, weigh
     from retrieval.question import analyse

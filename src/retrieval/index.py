@@ -66,6 +66,9 @@ HEADING_WORDS = 8
 HEADLINE_WORDS = 20
 # An answer of the asked type must be in one of this many top passages, whatever top_k the user asked for.
 TYPED_WINDOW = 3
+# Added to a passage where the person whose words a question asks for is quoted ("what did X say ...");
+# the service applies it, since it knows the quotes (see Newsdesk.search).
+SPEAKER_BONUS = 0.2
 # Entity labels kept per sentence: the ones some question type asks for.
 _KEPT_LABELS = NAMED_LABELS | {"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 
@@ -105,6 +108,7 @@ class Weights:
     sentence: float = SENTENCE_WEIGHT
     type_bonus: float = TYPE_BONUS
     heading: float = HEADING_PENALTY
+    speaker: float = SPEAKER_BONUS
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,8 @@ _SAY = re.compile(
     r"|promise)$",
     re.I,
 )
+# "according to X, ...": the question asks for X's words.
+_ACCORDING = re.compile(r"\baccording to (?P<subject>[\w.’'-]+(?:\s+[\w.’'-]+){0,3}?)\s*[,?]", re.I)
 # A description, not a name: "the Miami lawyer", "his spokesman".
 _DETERMINERS = frozenset("the a an his her their its this that our your".split())
 # "what did <X> say/tell/propose ...": X is someone the answer must quote.
@@ -60,6 +62,7 @@ class QuestionInfo:
     answer_labels: frozenset[str]  # entity labels an answer would hold; empty when the type is open
     persons: tuple[str, ...]  # people the question is about, as written
     quoted: str | None = None  # X of "what did X say", when X is a name: the article must report X's words
+    speaker: str | None = None  # X of "what did X say/think/want", or "according to X": rank X's words first
 
 
 def strip_markup(question: str) -> str:
@@ -86,6 +89,15 @@ def speech_subject(question: str) -> str | None:
     """X in "what did X say ...", the person whose words are asked for."""
     match = _SPEECH_SUBJECT.search(question)
     return _subject_name(match) if match else None
+
+
+def asked_speaker(question: str) -> str | None:
+    """Whose words the question asks for: X in "what did X say/think ..." or "according to X, ..."."""
+    subject = speech_subject(question)
+    if subject:
+        return subject
+    match = _ACCORDING.search(question)
+    return match["subject"] if match else None
 
 
 def quoted_speaker(question: str) -> str | None:
@@ -170,4 +182,5 @@ def analyse(question: str) -> QuestionInfo:
         answer_labels=answer_labels(text),
         persons=tuple({p.casefold(): p for p in reversed(persons)}.values())[::-1],
         quoted=quoted_speaker(text),
+        speaker=asked_speaker(text),
     )

@@ -8,11 +8,11 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 
 from . import __version__
-from .abstain import Evidence, weigh
+from .abstain import Evidence, name_words, weigh
 from .cache import Cache, make_key
 from .config import RetrievalSettings
 from .embedder import Embedder, encode_query, make_embedder
@@ -34,6 +34,8 @@ from .models import (
 from .question import analyse
 
 log = logging.getLogger(__name__)
+# Passages re-ranked when a question asks for someone's words (their quotes move up among these).
+ROUTE_DEPTH = 20
 
 MAX_QUESTION_CHARS = QUESTION_MAX_CHARS  # the limit lives in limits.py, shared with the CLI and bot
 # A corpus smaller than progress_min_articles still shows progress when there is this much to do:
@@ -148,9 +150,7 @@ class Newsdesk:
                     answer=AnswerSpan(start, end, passage.text[start:end]),
                 )
             )
-        return Answer(
-            question=text, answerable=evidence.answerable, hits=tuple(hits), reason=evidence.reason
-        )
+        return Answer(question=text, answerable=evidence.answerable, hits=tuple(hits), reason=evidence.reason)
 
     def search(
         self, question: str, *, top_k: int, article: str | None = None, weights: Weights | None = None
@@ -164,7 +164,12 @@ class Newsdesk:
             raise QuestionError("the question holds nothing but markup")
         index = self.index
         vector = encode_query(self.embedder, [info.text])[0]
-        result = index.search(vector, info, top_k=top_k, article=article, weights=weights)
+        w = weights or Weights()
+        routed = bool(info.speaker and w.speaker)
+        depth = max(top_k, ROUTE_DEPTH) if routed else top_k
+        result = index.search(vector, info, top_k=depth, article=article, weights=w)
+        if routed and info.speaker:
+            result = self._route_to_speaker(result, info.speaker, w.speaker, top_k)
         speakers = None
         if info.quoted:
             # The articles searched, or in a corpus those of the top passages: the ones a reader would see.
@@ -179,6 +184,19 @@ class Newsdesk:
             info, result.top_cosine, index.lexicon, typed_answer=result.typed_answer, speakers=speakers
         )
         return result, evidence
+
+    def _route_to_speaker(self, result: SearchResult, speaker: str, bonus: float, top_k: int) -> SearchResult:
+        """``result`` re-ranked with ``bonus`` added to the passages where ``speaker`` is quoted."""
+        wanted = name_words(speaker)
+        if not wanted:
+            return replace(result, ranked=result.ranked[:top_k])
+        rescored = []
+        for scored in result.ranked:
+            passage = self.index.passages[scored.index]
+            quoted = {w for name in self._speakers_in(passage) for w in name_words(name)}
+            rescored.append(replace(scored, score=scored.score + bonus * (wanted[-1] in quoted)))
+        rescored.sort(key=lambda s: -s.score)
+        return replace(result, ranked=rescored[:top_k])
 
     def evidence(self, question: str, top_cosine: float) -> Evidence:
         """The abstention evidence for a question (exposed for calibration)."""
