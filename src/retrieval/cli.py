@@ -24,6 +24,7 @@ from .errors import NewsdeskError, QuestionError
 from .library import commands as library_commands
 from .limits import TOP_K_MAX, question_text
 from .models import Answer, AnswerSpan, Quote, Speaker, Timeline
+from .quotes.tally import UNATTRIBUTED
 from .service import Newsdesk
 
 EXIT_USAGE = 2
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(ask)
     quotes = sub.add_parser("quotes", help="quotations, grouped by speaker")
     quotes.add_argument("--speaker", metavar="NAME", help="only this speaker (any alias, any case)")
+    quotes.add_argument("--explain", action="store_true", help="show which rules produced each quote")
     common(quotes)
     speakers = sub.add_parser("speakers", help="who is quoted, with role and quote count")
     common(speakers)
@@ -222,11 +224,11 @@ def _quotes(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         out.write(json.dumps({"quotes": [asdict(q) for q in quotes]}, ensure_ascii=False, indent=2) + "\n")
         return 0
-    out.write(_quotes_text(quotes, service.speakers()))
+    out.write(_quotes_text(quotes, service.speakers(), explain=args.explain))
     return 0
 
 
-def _quotes_text(quotes: Sequence[Quote], speakers: Sequence[Speaker]) -> str:
+def _quotes_text(quotes: Sequence[Quote], speakers: Sequence[Speaker], *, explain: bool = False) -> str:
     if not quotes:
         return "No quotations found.\n"
     roles = {(s.article, s.name): s.role for s in speakers}
@@ -242,6 +244,8 @@ def _quotes_text(quotes: Sequence[Quote], speakers: Sequence[Speaker]) -> str:
         lines.append(f"{head} — {len(items)} quote{'s' if len(items) != 1 else ''}")
         for q in items:
             lines.append(f"  ¶{q.paragraph} {q.kind:<8} {q.text}")
+            if explain:
+                lines.append(f"      rules: {' › '.join(q.rules) or '(none recorded)'}")
         lines.append("")
     return "\n".join(lines)
 
@@ -266,6 +270,11 @@ def _speakers(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
     if not speakers:
         out.write("No one is quoted.\n")
     for s in speakers:
+        if s.name == UNATTRIBUTED:  # a pronoun that refers to no one named: not a speaker beside the others
+            out.write(
+                f"(unattributed: {s.quotes} quote{'s' if s.quotes != 1 else ''}, as {', '.join(s.aliases)})\n"
+            )
+            continue
         role = f", {s.role}" if s.role else ""
         aliases = [a for a in s.aliases if a != s.name]
         seen = f" (also: {', '.join(aliases)})" if aliases else ""
@@ -287,11 +296,11 @@ def _timeline(service: Newsdesk, args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         out.write(json.dumps(asdict(timeline), ensure_ascii=False, indent=2) + "\n")
         return 0
-    out.write(_timeline_text(timeline))
+    out.write(_timeline_text(timeline, explain=args.explain))
     return 0
 
 
-def _timeline_text(timeline: Timeline) -> str:
+def _timeline_text(timeline: Timeline, *, explain: bool = False) -> str:
     lines = []
     for a in timeline.articles:
         when = (
@@ -308,6 +317,8 @@ def _timeline_text(timeline: Timeline) -> str:
         speaker = f" — {e.speaker}" if e.speaker else ""
         where = f"{e.article} ¶{e.paragraph}" if multi else f"¶{e.paragraph}"
         lines.append(f"{when:<10}{modifier:<8} {where:<5} [{e.expression}] {e.text}{speaker}")
+        if explain:
+            lines.append(f"{'':<24} rules: {' → '.join(e.rules) or '(none)'}")
     if not timeline.events:
         lines.append("No dated events found.")
     return "\n".join(lines) + "\n"
