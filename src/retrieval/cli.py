@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="publication date, for articles whose front matter gives none",
     )
+    timeline.add_argument("--explain", action="store_true", help="show which rules produced each event")
     common(timeline)
     library_commands.add_parsers(sub)
     community_commands.add_parsers(sub)
@@ -318,7 +319,7 @@ def _timeline_text(timeline: Timeline, *, explain: bool = False) -> str:
         where = f"{e.article} ¶{e.paragraph}" if multi else f"¶{e.paragraph}"
         lines.append(f"{when:<10}{modifier:<8} {where:<5} [{e.expression}] {e.text}{speaker}")
         if explain:
-            lines.append(f"{'':<24} rules: {' → '.join(e.rules) or '(none)'}")
+            lines.append(f"{'':<24} rules: {' › '.join(e.rules) or '(none recorded)'}")
     if not timeline.events:
         lines.append("No dated events found.")
     return "\n".join(lines) + "\n"
