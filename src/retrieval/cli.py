@@ -72,7 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="publication date, for articles whose front matter gives none",
     )
     timeline.add_argument("--explain", action="store_true", help="show which rules produced each event")
-    timeline.add_argument("--explain", action="store_true", help="show which rules produced each event")
     common(timeline)
     library_commands.add_parsers(sub)
     community_commands.add_parsers(sub)
