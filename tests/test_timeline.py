@@ -411,3 +411,34 @@ def test_an_elliptic_last_is_the_period_before_this_one():
         "last": "2024-02",
     }
     assert _values("He came last.", published) == {}
+
+
+def test_cli_explain_shows_the_rules_behind_each_event(tmp_path, capsys):
+    from retrieval.cli import main
+
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "---\npublished: 2024-03-06\n---\nShops opened the day after Christmas. He left in 1990 and came back"
+        " the following year.\n",
+        encoding="utf-8",
+    )
+    assert main(["timeline", "--explain", "--article", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "rules: holiday › day_before_after" in out
+    assert "rules: year\n" in out
+    assert "rules: anaphor › anaphor_shift" in out
+    assert main(["timeline", "--article", str(path)]) == 0
+    assert "rules:" not in capsys.readouterr().out
+
+
+def test_cli_json_events_carry_their_rules(capsys):
+    import json
+
+    from retrieval.cli import main
+    from retrieval.timeline.expressions import POST_PASSES, RULES
+
+    assert main(["timeline", "--json", "--article", str(BUNDLED)]) == 0
+    events = json.loads(capsys.readouterr().out)["events"]
+    names = {step.name for step in (*RULES, *POST_PASSES)}
+    assert events and all(e["rules"] and set(e["rules"]) <= names for e in events)
+    assert {e["expression"]: e["rules"] for e in events}["April 16"] == ["full_date"]
