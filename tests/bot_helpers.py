@@ -165,3 +165,63 @@ async def ask_burst(fake: DiscordFake, count: int = 50, timeout: float = 30.0) -
         gap,
         sum(1 for t in tokens if fake.sent_for(t, "followup")),
     )
+
+
+@dataclass(frozen=True)
+class MessageLoadResult:
+    """What a burst of simultaneous messages in an ask channel measured (seconds from the first one)."""
+
+    count: int
+    all_answered_s: float
+    median_answer_s: float
+    heartbeats_during: int
+    acks_during: int
+    max_heartbeat_gap_s: float
+    answered: int
+
+    def report(self) -> str:
+        return (
+            f"{self.count} messages at once in an ask channel: all answered in {self.all_answered_s:.3f} s "
+            f"({self.answered}/{self.count}, median {self.median_answer_s:.3f} s); heartbeats during load "
+            f"{self.heartbeats_during}, ACKs {self.acks_during}, "
+            f"longest heartbeat gap {self.max_heartbeat_gap_s:.3f} s"
+        )
+
+
+async def message_burst(
+    fake: DiscordFake, channel_id: int, count: int = 50, timeout: float = 30.0
+) -> MessageLoadResult:
+    """Inject ``count`` messages from as many users into an ask channel at once; wait for every reply."""
+    start = time.perf_counter()
+    messages = await asyncio.gather(
+        *(
+            fake.message(
+                f"when will they start building? ({i})",
+                mention_bot=False,
+                channel_id=channel_id,
+                user_id=3_000_000 + i,
+            )
+            for i in range(count)
+        )
+    )
+    ids = [int(m["id"]) for m in messages]
+
+    def replies() -> list[float] | None:
+        found = [fake.replies_to(i) for i in ids]
+        return [r[0].at for r in found] if all(found) else None
+
+    answered = await fake.wait_until(replies, timeout=timeout)
+    end = max(answered)
+    beats = [t for t in fake.heartbeats if start <= t <= end]
+    acks = [t for t in fake.heartbeat_acks if start <= t <= end]
+    gap = max(b - a for a, b in itertools.pairwise([start, *beats, end]))
+    latencies = sorted(t - start for t in answered)
+    return MessageLoadResult(
+        count,
+        end - start,
+        latencies[len(latencies) // 2],
+        len(beats),
+        len(acks),
+        gap,
+        sum(1 for i in ids if fake.replies_to(i)),
+    )

@@ -80,7 +80,8 @@ def is_help(text: str) -> bool:
 
 def thread_name(text: str) -> str:
     """A thread name from a question or title: one line, at most THREAD_NAME_MAX characters."""
-    name = strip_markup(text) or "Question"  # no **bold** or <@id> in a name that renders neither
+    # No **bold** or <@id> in a name that renders neither, and no space left before punctuation.
+    name = re.sub(r"\s+([?!.,;:])", r"\1", strip_markup(text)) or "Question"
     if len(name) <= THREAD_NAME_MAX:
         return name
     cut = name[: THREAD_NAME_MAX - 1]
