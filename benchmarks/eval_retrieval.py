@@ -13,7 +13,7 @@ Question sets:
 
 Systems, measured in the same run:
 - naive: whole paragraphs, MiniLM cosine only, a cosine floor for abstention;
-- hybrid-60: the previous ranker (60-word passages, 0.6 cosine + 0.4 BM25, nothing else);
+- hybrid-60: the first ranker (60-word passages, 0.6 cosine + 0.4 BM25, nothing else);
 - newsdesk: what `ask` does now; and newsdesk without each lever in turn, to show what each adds.
 """
 
@@ -70,12 +70,13 @@ class System:
 
 
 SYSTEMS = [
-    System("naive: paragraphs, cosine", 10_000, 0, Weights(1.0, 0.0, 0.0, 0.0), naive_abstention=True),
-    System("hybrid-60 (previous ask)", 60, 1, Weights(0.6, 0.0, 0.0, 0.0)),
+    System("naive: paragraphs, cosine", 10_000, 0, Weights(1.0, 0.0, 0.0, 0.0, 0.0), naive_abstention=True),
+    System("hybrid-60 (first ask)", 60, 1, Weights(0.6, 0.0, 0.0, 0.0, 0.0)),
     System("newsdesk", 100, 1, Weights()),
     System("  without best sentence", 100, 1, replace(Weights(), sentence=0.0)),
     System("  without answer type", 100, 1, replace(Weights(), type_bonus=0.0)),
     System("  without heading penalty", 100, 1, replace(Weights(), heading=0.0)),
+    System("  without speaker routing", 100, 1, replace(Weights(), speaker=0.0)),
     System("  with 60-word passages", 60, 1, Weights()),
     System("  with 150-word passages", 150, 1, Weights()),
 ]
