@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _PRONOUN_PARAGRAPHS = 2
 _ISSUING_VERBS = frozenset({"issue", "release", "publish", "send", "post", "put", "circulate", "file"})
 _MODIFIER_DEPS = frozenset({"amod", "compound"})
+_NAME_DEPS = frozenset({"appos", "compound", "flat", "npadvmod"})
 _NAME_BREAKS = frozenset(".!?;:") | ALL_MARKS  # a name never runs across these
 
 
@@ -203,6 +204,19 @@ def proper_name(m: Mention) -> Who | None:
     return Who(m.surface, True, kind, m.surface)
 
 
+def role_then_name(m: Mention) -> Who | None:
+    """A role noun in lower case right before a name: ‘“…,” spokesman Person150 said’ is Person150."""
+    head = m.head
+    if not _role_noun(m) or head.pos_ != "NOUN":
+        return None
+    name = next(
+        (c for c in head.children if c.i == head.i + 1 and c.pos_ == "PROPN" and c.dep_ in _NAME_DEPS), None
+    )
+    if name is None:
+        return None
+    return resolve(name, m.number, m.registry, m.state)
+
+
 def role_nominal(m: Mention) -> Who | None:
     """A role noun is the person last named with that role: ‘“…,” the spokesman said.’"""
     if not _role_noun(m):
@@ -249,6 +263,7 @@ MENTION_RULES: tuple[Rule[Who | None], ...] = (
     Rule("document_issuer", document_issuer),
     Rule("named_entity", named_entity),
     Rule("proper_name", proper_name),
+    Rule("role_then_name", role_then_name),
     Rule("role_nominal", role_nominal),
     Rule("organisation_noun", organisation_noun),
     Rule("as_written", as_written),
