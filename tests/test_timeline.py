@@ -49,6 +49,7 @@ EXPECTED = {
     (13, "last February"): ("2023-02", None),
     (15, "on Monday"): ("2023-04-17", None),
     (15, "on Sunday"): ("2023-04-16", None),
+    (15, "a week after"): ("2023-W14", None),  # the maneuvers: a week before that Sunday
     (16, "April 16"): ("2023-04-16", None),
     (16, "today"): ("2023-04-17", None),
     (19, "today"): ("2023-04-17", None),
@@ -66,16 +67,23 @@ def test_bundled_every_event_has_the_right_date(bundled_timeline):
 def test_bundled_durations_and_non_dates_are_not_events(bundled_timeline):
     expressions = " | ".join(e.expression for e in bundled_timeline.events)
     assert "four days" not in expressions
-    assert "a week after" not in expressions
     assert "Cold War" not in expressions
     assert "this day" not in expressions
 
 
-def test_bundled_events_carry_their_sentence(bundled_timeline):
-    first_sunday = next(e for e in bundled_timeline.events if e.paragraph == 1)
-    assert "Li Shangfu" in first_sunday.text and "Putin" in first_sunday.text
-    passage = next(e for e in bundled_timeline.events if e.expression == "April 16")
-    assert "USS Milius sailed through" in passage.text
+def test_bundled_events_carry_their_clause(bundled_timeline):
+    events = {(e.paragraph, e.expression): e.text for e in bundled_timeline.events}
+    first_sunday = events[1, "on Sunday"]
+    assert "Li Shangfu" in first_sunday and "Putin" in first_sunday  # what was said belongs to the saying
+    assert events[16, "April 16"].endswith(
+        "USS Milius sailed through the waters of the Taiwan Strait [no dia] April 16"
+    )
+    assert events[6, "on Sunday"] == "Li’s visit to Russia, which began on Sunday and ends on Wednesday"
+    assert events[15, "on Monday"].endswith("through the Taiwan Strait on Sunday")  # not the anchored phrase
+    assert events[15, "a week after"] == "Beijing conducted military maneuvers around the island"
+    assert events[24, "in 1949"].endswith(
+        "the Nationalist government took refuge on the island"
+    )  # not ", which"
 
 
 def test_bundled_timeline_is_chronological_and_coarser_first(bundled_timeline):
@@ -442,3 +450,64 @@ def test_cli_json_events_carry_their_rules(capsys):
     names = {step.name for step in (*RULES, *POST_PASSES)}
     assert events and all(e["rules"] and set(e["rules"]) <= names for e in events)
     assert {e["expression"]: e["rules"] for e in events}["April 16"] == ["full_date"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The army held drills on Saturday. A week after the drills, the navy sailed in.",
+            {"on Saturday": "2024-03-02", "A week after the drills": "2024-W10"},
+        ),
+        (
+            "The vote was held on Sunday, March 3. The day after the vote, protests began.",
+            {"on Sunday, March 3": "2024-03-03", "The day after the vote": "2024-03-04"},
+        ),
+        (
+            "Kopp was seen near the house 10 days before the murder. Slepian was murdered on Oct. 23, 1998.",
+            {"10 days before the murder": "1998-10-13", "on Oct. 23, 1998": "1998-10-23"},
+        ),
+        # the article dates no vote: nothing to count from, and not publication either
+        ("Protests began the day after the vote.", {}),
+        ("He left a year before the election.", {}),
+        # two different days for the same event: no guess
+        ("The vote on Monday failed. The vote on Friday passed. A week after the vote, he quit.",
+         {"on Monday": "2024-03-04", "on Friday": "2024-03-01"}),
+        # already dated by its own expression
+        ("Shops opened the day after Christmas.", {"the day after Christmas": "2023-12-26"}),
+    ],
+)  # fmt: skip
+def test_expressions_anchored_to_a_dated_event_of_the_article(text, expected):
+    assert _values(text, date(2024, 3, 6)) == expected
+
+
+def test_an_anchored_phrase_in_apposition_dates_its_own_event():
+    article = _article(
+        "---\npublished: 2024-03-06\n---\nThe destroyer sailed through the strait on Sunday, a week after"
+        " Beijing held drills around the island.\n"
+    )
+    events = {e.expression: e for e in build_timeline(article).events}
+    assert events["on Sunday"].date == "2024-03-03"
+    assert events["on Sunday"].text == "The destroyer sailed through the strait on Sunday"
+    assert events["a week after"].date == "2024-W08"
+    assert events["a week after"].text == "Beijing held drills around the island"
+    assert events["a week after"].rules == ("event_anchor",)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "clause"),
+    [
+        ("He resigned on Monday; his deputy stays.", "on Monday", "He resigned on Monday"),
+        ("The talks ended on Friday, but the strike goes on.", "on Friday", "The talks ended on Friday"),
+        ("The strike goes on, while talks ended on Friday.", "on Friday", "while talks ended on Friday."),
+        ("The plan was dropped – it was announced on Monday.", "on Monday", "it was announced on Monday."),
+        ("The summit, which opens on Friday, is in Paris.", "on Friday", "The summit, which opens on Friday"),
+        ("The summit, which opens in Paris, ends on Friday.", "on Friday",
+         "The summit, which opens in Paris, ends on Friday."),
+        ("He said on Monday that it was done.", "on Monday", "He said on Monday that it was done."),
+        ("Yes, on Monday.", "on Monday", "Yes, on Monday."),  # too short to stand alone: the sentence
+    ],
+)  # fmt: skip
+def test_event_text_is_the_clause_the_expression_dates(sentence, expression, clause):
+    article = _article(f"---\npublished: 2024-03-06\n---\n{sentence}\n")
+    assert {e.expression: e.text for e in build_timeline(article).events}[expression] == clause

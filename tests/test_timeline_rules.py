@@ -63,6 +63,11 @@ CASES: dict[str, tuple[str, str, str]] = {
     "apposition": ("He was last seen on Oct. 12, the day before the crash.", "the day", "2023-10-12"),
     "until_then": ("The market reopens on March 11; until then, trading is halted.", "then", "2024-03-11"),
     "anaphor_shift": ("He moved to Paris in 1990 and left the following year.", "the following year", "1991"),
+    "event_anchor": (
+        "The army held drills on Saturday. A week after the drills, it left.",
+        "A week after the drills",
+        "2024-W10",
+    ),
 }
 
 # veto name: (text, the expression the veto keeps out).
@@ -80,6 +85,7 @@ VETO_CASES: dict[str, tuple[str, str]] = {
     "title_before_year": ("She was named Player of the year.", "the year"),
     "other_year_in_focus": ("In 1988 it lost money. For the year, sales rose.", "the year"),
     "no_present_copula": ("On the second day of the talks, they left.", "the second day"),
+    "before_an_event": ("He left a year before the election.", "a year before"),
 }
 
 

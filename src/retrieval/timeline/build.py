@@ -8,13 +8,14 @@ from datetime import date
 
 from ..models import Article, ArticleDates, PublishedSource, Quote, Timeline, TimelineEvent
 from .calendar import period_start
+from .clauses import clause_bounds
 from .expressions import TemporalExpression, find_expressions
 from .published import infer_published
-from .tense import sentence_bounds
 
 _RANK = {"year": 0, "month": 1, "week": 2, "day": 3}  # coarser first when two dates start together
 _MODIFIER_RANK = {None: 0, "early": 1, "mid": 2, "late": 3}  # the whole period covers its parts
 _MAX_EVENT_CHARS = 320
+_EDGE = ",;:–—"  # left at a clause's edges by the cut
 
 
 def period_rank(value: str) -> tuple[date, int] | None:
@@ -31,10 +32,14 @@ def _sort_key(event: TimelineEvent) -> tuple[date, int, int]:
     return start[0], start[1], _MODIFIER_RANK.get(event.modifier, 0)
 
 
-def _event_text(paragraph: str, start: int, end: int) -> str:
-    """The sentence of the paragraph that the expression dates, trimmed around it when very long."""
-    left, right = sentence_bounds(paragraph, start, end)
-    sentence = paragraph[left:right].strip()
+def _event_text(paragraph: str, start: int, end: int, event: tuple[int, int] | None = None) -> str:
+    """The clause the expression dates (or its own ``event`` span), trimmed around it when very long."""
+    left, right = event if event is not None else clause_bounds(paragraph, start, end)
+    while left < right and (paragraph[left].isspace() or paragraph[left] in _EDGE):
+        left += 1
+    while right > left and (paragraph[right - 1].isspace() or paragraph[right - 1] in _EDGE):
+        right -= 1
+    sentence = paragraph[left:right]
     if len(sentence) <= _MAX_EVENT_CHARS:
         return sentence
     lo = max(left, start - _MAX_EVENT_CHARS // 2)
@@ -106,7 +111,7 @@ def build_timeline(article: Article, published: date | None = None, quotes: Sequ
             date=expr.value,
             expression=expr.text,
             modifier=expr.modifier,
-            text=_event_text(paragraph.text, start, end),
+            text=_event_text(paragraph.text, start, end, _shifted(expr.event, offsets[index])),
             paragraph=paragraph.number,
             speaker=speakers.at(paragraph.number, start, end),
             rules=expr.rules,
@@ -119,6 +124,11 @@ def build_timeline(article: Article, published: date | None = None, quotes: Sequ
     undated.sort(key=lambda item: (item[0], item[1]))
     events = tuple(e for _, _, e in dated) + tuple(e for _, _, e in undated)
     return Timeline(articles=(dates,), events=events)
+
+
+def _shifted(span: tuple[int, int] | None, by: int) -> tuple[int, int] | None:
+    """A span of the article's text as a span of the paragraph that starts at ``by``."""
+    return None if span is None else (span[0] - by, span[1] - by)
 
 
 def _offset(expr: TemporalExpression) -> float:

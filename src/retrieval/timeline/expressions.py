@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from . import passes, rules_dates, rules_relative
+from . import anchors, passes, rules_dates, rules_relative
 from .calendar import in_calendar
 from .engine import PostPass, Rule, run_rules
 from .model import Granularity, TemporalExpression
@@ -57,6 +57,7 @@ POST_PASSES: tuple[PostPass, ...] = (
     PostPass("apposition", passes.apposition, gate=("day",)),
     PostPass("until_then", passes.until_then, gate=("then",)),
     PostPass("anaphor_shift", passes.anaphor_shift, gate=("year", "month", "day")),
+    PostPass("event_anchor", anchors.event_anchor, gate=("after", "before")),
 )
 
 

@@ -16,6 +16,8 @@ class TemporalExpression:
     ``YYYY-MM-DD``); it is None when the expression needs a publication date that is unknown, and then
     ``offset_days`` (days after publication, rough) orders it against other relative expressions.
     ``rules`` names the pattern rule that found it, then each post-pass that changed it, in order.
+    ``event`` is the span of the event it dates when that is not the clause around it (``on Sunday, a
+    week after Beijing held drills``: the drills).
     """
 
     start: int
@@ -27,3 +29,4 @@ class TemporalExpression:
     relative: bool = False  # True when the value depends on the publication date
     offset_days: float | None = None
     rules: tuple[str, ...] = ()
+    event: tuple[int, int] | None = None

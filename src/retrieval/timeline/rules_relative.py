@@ -62,6 +62,14 @@ def not_a_future_clause(m: Match, ctx: Context) -> bool:
     return ctx.tense() != "future"
 
 
+_EVENT_AFTER = re.compile(r"\s+(?:the|his|her|its|their|a|an|this|that|[A-Z]\w*['\u2019]s)\s")
+
+
+def before_an_event(m: Match, ctx: Context) -> bool:
+    """``a year before the election``: counted from that event (``event_anchor``), not publication."""
+    return m.group().lower().endswith("before") and _EVENT_AFTER.match(ctx.text, m.end()) is not None
+
+
 def title_before_year(m: Match, ctx: Context) -> bool:
     """``Player of the Year``: a title, not a period."""
     return _TITLE_BEFORE.search(ctx.text, max(0, m.start() - 30), m.start()) is not None
@@ -198,6 +206,7 @@ AGO = Rule(
     ),
     ago,
     gate=("ago", "earlier", "before"),
+    vetoes=(before_an_event,),
 )
 
 
