@@ -158,7 +158,7 @@ class ArticleCog(commands.Cog):
         """Show the passages of the article that best answer a question."""
         desk = self.desk_for(interaction.guild_id)
         self._check_article(article, desk)
-        settings = await settings_for(self.community, interaction.guild_id)
+        settings = await self._settings(interaction.guild_id)
         retry_after = self._server_cooldown(settings, interaction.user.id)
         if retry_after:
             await interaction.response.send_message(
@@ -182,6 +182,14 @@ class ArticleCog(commands.Cog):
             await thread.send(allowed_mentions=NO_MENTIONS, **extra)
             return
         await interaction.followup.send(allowed_mentions=NO_MENTIONS, ephemeral=private, **extra)
+
+    async def _settings(self, guild_id: int | None) -> GuildSettings | None:
+        """The server's settings; None when they cannot be read, so questions are still answered."""
+        try:
+            return await settings_for(self.community, guild_id)
+        except NewsdeskError:
+            log.exception("Could not read the settings of server %s; answering with the defaults", guild_id)
+            return None
 
     def _server_cooldown(self, settings: GuildSettings | None, user_id: int) -> float:
         """Seconds this member must still wait under the server's cooldown (0: they may ask now)."""
@@ -322,7 +330,7 @@ class ArticleCog(commands.Cog):
             await message.reply(MENTION_HELP, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
         guild_id = message.guild.id if message.guild else None
-        settings = await settings_for(self.community, guild_id)
+        settings = await self._settings(guild_id)
         retry_after = self._mention_cooldown.update_rate_limit(message) or self._server_cooldown(
             settings, message.author.id
         )

@@ -106,11 +106,15 @@ class CommunityCog(commands.GroupCog, group_name="newsdesk"):
         settings = await asyncio.to_thread(
             self.bot.community.update_channel, interaction.guild_id, channel_id, ask=enabled
         )
-        done = (
-            f"<#{channel_id}> is now an ask channel: every message there is answered."
-            if enabled
-            else f"<#{channel_id}> is no longer an ask channel."
-        )
+        if not enabled:
+            done = f"<#{channel_id}> is no longer an ask channel."
+        elif self.bot.message_content:
+            done = f"<#{channel_id}> is now an ask channel: every message there is answered."
+        else:
+            done = (
+                f"<#{channel_id}> is now an ask channel, but messages there are answered only once the "
+                "Message Content intent is on (see below); until then, mention the bot."
+            )
         await self._show(interaction, settings, done)
 
     @settings.command(name="thread-mode")
