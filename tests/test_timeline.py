@@ -511,3 +511,9 @@ def test_an_anchored_phrase_in_apposition_dates_its_own_event():
 def test_event_text_is_the_clause_the_expression_dates(sentence, expression, clause):
     article = _article(f"---\npublished: 2024-03-06\n---\n{sentence}\n")
     assert {e.expression: e.text for e in build_timeline(article).events}[expression] == clause
+
+
+def test_a_possessive_after_the_part_of_the_day_names_a_day_already_seen():
+    published = date(2016, 9, 30)  # a Friday
+    text = "He wants to bounce back from Monday night’s widely panned debate performance."
+    assert _values(text, published) == {"Monday night": "2016-09-26"}

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import regex
+
 from .calendar import MONTHS, WEEKDAYS, safe_date
 from .expressions import find_expressions
 from .tense import guess_tense, sentence_bounds
@@ -19,9 +21,10 @@ _WEEKDAY_RE = re.compile(
     r"(?:\b(?P<rel>last|next|this|past|coming|previous|Last|Next|This)\s+)?"
     r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
-_MONTH_DAY_RE = re.compile(
+# One group name in both word orders ("April 16, 2023" / "16 April 2023"): the ``regex`` package allows it.
+_MONTH_DAY_RE = regex.compile(
     rf"\b(?P<month>{_MONTH})\s+(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<year>1\d{{3}}|20\d\d)\b)?"
-    rf"|\b(?P<day2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH})(?:\s+(?P<year2>1\d{{3}}|20\d\d)\b)?"
+    rf"|\b(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})(?:\s+(?P<year>1\d{{3}}|20\d\d)\b)?"
 )
 _EARLIEST_YEAR = 1900
 _ADJACENT_GAP = re.compile(r"[\s,]*(?:the\s+)?(?:\(\s*)?")  # between a weekday and its date
@@ -131,9 +134,9 @@ def _same_event(text: str, mention: _Mention, dated: re.Match[str]) -> bool:
 
 def _dated_weekday(m: re.Match[str], weekday: int, floor: int, today: date) -> date | None:
     """The day a month-day match names when it falls on ``weekday``: its own year, or the latest fitting."""
-    month = MONTHS[(m["month"] or m["month2"]).rstrip(".").lower()]
-    day = int(m["day"] or m["day2"])
-    year_text = m["year"] or m["year2"]
+    month = MONTHS[m["month"].rstrip(".").lower()]
+    day = int(m["day"])
+    year_text = m["year"]
     if year_text:
         found = safe_date(int(year_text), month, day)
         return found if found is not None and found.weekday() == weekday else None

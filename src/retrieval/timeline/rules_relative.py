@@ -115,6 +115,7 @@ DEICTIC_DAY = Rule(
     vetoes=(today_in_a_name, today_as_nowadays),
 )
 
+_POSSESSIVE = re.compile(r"['\u2019]s\b")  # "Monday night's debate": the match ends before the 's
 _WEEKDAY_OFFSETS = {"before": -5.0, "after": 5.0, "on_or_before": -2.0, "on_or_after": 2.0, "week": 0.0}
 
 
@@ -129,7 +130,7 @@ def _weekday_direction(m: Match, ctx: Context) -> str:
         return "on_or_before" if rel == "earlier" else "on_or_after"
     if rel == "this":
         return "on_or_after" if ctx.tense() in ("future", "present") else "week"
-    if m.group().endswith(("'s", "\u2019s")):
+    if m.group().endswith(("'s", "\u2019s")) or _POSSESSIVE.match(ctx.text, m.end()):
         return "on_or_before"  # "Wednesday's ruling" names a day already seen
     return "on_or_after" if ctx.tense() in ("future", "present") else "on_or_before"
 
