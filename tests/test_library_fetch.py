@@ -96,12 +96,12 @@ def test_a_redirect_to_a_private_address_is_checked_again(httpserver):
 
 
 def test_a_body_over_the_size_cap_is_refused(httpserver):
-    big = b"<html><body>" + b"<p>word </p>" * 600_000 + b"</body></html>"
+    big = b"<html><body>" + b"<p>word </p>" * 900_000 + b"</body></html>"
     httpserver.expect_request("/big").respond_with_data(big, content_type="text/html")
-    with pytest.raises(FetchError, match="larger than 5 MB"):
+    with pytest.raises(FetchError, match="larger than 10 MB"):
         fetch(httpserver.url_for("/big"), allow_private=True)
     with pytest.raises(FetchError, match="larger than 1 MB"):
-        fetch(httpserver.url_for("/big"), allow_private=True, max_bytes=1024 * 1024)
+        fetch(httpserver.url_for("/big"), allow_private=True, max_bytes=1_000_000)
 
 
 def test_a_streamed_body_without_length_is_cut_at_the_cap(httpserver):
@@ -113,7 +113,7 @@ def test_a_streamed_body_without_length_is_cut_at_the_cap(httpserver):
         Response(stream(), content_type="text/plain", direct_passthrough=True)
     )
     with pytest.raises(FetchError, match="larger than 1 MB"):
-        fetch(httpserver.url_for("/stream"), allow_private=True, max_bytes=1024 * 1024)
+        fetch(httpserver.url_for("/stream"), allow_private=True, max_bytes=1_000_000)
 
 
 def test_other_content_types_and_errors_are_one_line(httpserver):
@@ -161,6 +161,21 @@ def test_files_are_read_by_suffix(tmp_path):
         read_source(str(tmp_path / "missing.txt"))
     with pytest.raises(ArticleError, match="too little text"):
         read_bytes(b"<html><body><p>Just a stub.</p></body></html>", "stub.html")
+
+
+def test_an_upload_whose_text_is_over_the_article_limit_is_refused(monkeypatch):
+    import retrieval.library.sources as sources
+
+    monkeypatch.setattr(sources, "ARTICLE_MAX_BYTES", 2_000)
+    sentence = "The council met on Tuesday and agreed to repair the pier before the summer season. "
+    big = "".join(
+        f"<p>Meeting {i}: councillor {i} spoke for {i + 2} minutes. {sentence}</p>" for i in range(40)
+    )
+    page = f"<html><head><title>Pier</title></head><body><article>{big}</article></body></html>"
+    with pytest.raises(ArticleError, match=r"pier\.html: the article's text is .* over the .* limit"):
+        read_bytes(page.encode(), "pier.html")
+    with pytest.raises(ArticleError, match=r"pier\.txt: the article's text is"):
+        read_bytes(("Pier\n\n" + sentence * 40).encode(), "pier.txt")
 
 
 @pytest.mark.skipif(not EXTRACTION_DEV.is_dir(), reason="../shared/data/article-extraction-dev is absent")

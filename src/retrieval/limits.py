@@ -11,6 +11,9 @@ QUESTION_MAX_CHARS = 1000
 # Bytes in one article file. Past this, indexing and extraction take many minutes and gigabytes;
 # a 1 MB transcript takes about a minute on two cores.
 ARTICLE_MAX_BYTES = 5_000_000
+# Bytes of one fetched web page. The page is bigger than the article it carries (markup, scripts), so it
+# has its own limit; the article extracted from it is then held to ARTICLE_MAX_BYTES like any other.
+PAGE_MAX_BYTES = 2 * ARTICLE_MAX_BYTES
 
 
 def question_text(question: str) -> str:

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import ArticleError
+from ..limits import PAGE_MAX_BYTES
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = PAGE_MAX_BYTES
 MAX_REDIRECTS = 5
 TIMEOUT_S = 15.0  # for the whole fetch, redirects included; each connect or read also stops at this
 ACCEPTED_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
@@ -88,7 +89,7 @@ def fetch(
                 raise FetchError(f"{current}: not a web page or text (Content-Type {media or 'missing'})")
             length = response.getheader("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
-                raise FetchError(f"{current}: larger than {max_bytes // (1024 * 1024)} MB")
+                raise FetchError(f"{current}: larger than {max_bytes / 1e6:g} MB")
             body = _read(response, max_bytes, deadline, current, timeout)
             return Page(current, media, charset, body)
         finally:
@@ -203,5 +204,5 @@ def _read(
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:
-            raise FetchError(f"{url}: larger than {max_bytes // (1024 * 1024)} MB")
+            raise FetchError(f"{url}: larger than {max_bytes / 1e6:g} MB")
         chunks.append(chunk)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..article import parse_article, read_article_bytes
 from ..errors import ArticleError
+from ..limits import ARTICLE_MAX_BYTES
 from .fetch import fetch
 from .pages import ExtractedArticle, extract_html
 
@@ -24,7 +25,7 @@ def read_source(source: str, *, allow_private: bool = False) -> ExtractedArticle
         page = fetch(source, allow_private=allow_private)
         if page.content_type == "text/plain":
             return _from_text(page.body, page.url, url=page.url, charset=page.charset)
-        return extract_html(page.body, url=page.url)
+        return _within_limit(extract_html(page.body, url=page.url), page.url)
     if "://" in source:
         raise ArticleError(f"{source}: only http and https links can be added")
     path = Path(source)
@@ -37,7 +38,7 @@ def read_bytes(data: bytes, filename: str, *, where: str | None = None) -> Extra
     """An uploaded or local file, by its suffix: ``.txt`` (front matter allowed) or ``.html``."""
     suffix = Path(filename).suffix.lower()
     if suffix in HTML_SUFFIXES:
-        return extract_html(data)
+        return _within_limit(extract_html(data), where or filename)
     if suffix in TEXT_SUFFIXES:
         return _from_text(data, where or filename)
     raise ArticleError(f"{where or filename}: not a .txt or .html file")
@@ -52,10 +53,24 @@ def _from_text(
         except (LookupError, UnicodeDecodeError):
             raise ArticleError(f"{where}: cannot decode the text as {charset}") from None
     article = parse_article(data, article_id="new", path=where)
-    return ExtractedArticle(
-        title=article.title,
-        published=article.published,
-        source=article.source,
-        url=article.url or url,
-        text=article.text,
+    return _within_limit(
+        ExtractedArticle(
+            title=article.title,
+            published=article.published,
+            source=article.source,
+            url=article.url or url,
+            text=article.text,
+        ),
+        where,
     )
+
+
+def _within_limit(article: ExtractedArticle, where: str) -> ExtractedArticle:
+    """``article``, or ArticleError when its text is over the one-article limit (a page may be bigger)."""
+    size = len(article.text.encode("utf-8"))
+    if size > ARTICLE_MAX_BYTES:
+        raise ArticleError(
+            f"{where}: the article's text is {size / 1e6:.1f} MB, over the "
+            f"{ARTICLE_MAX_BYTES / 1e6:g} MB limit for one article"
+        )
+    return article
