@@ -16,10 +16,10 @@ from bot.settings import BotSettings
 from retrieval.community.answers import is_help
 from retrieval.community.store import CommunityStore
 from retrieval.errors import NewsdeskError
+from retrieval.library.store import Library
 
 if TYPE_CHECKING:
     from retrieval.library.live import LiveLibrary
-    from retrieval.library.store import Library
     from retrieval.service import Newsdesk
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class NewsdeskBot(commands.Bot):
         self.sync_global = sync_global
         # Server settings, answers and votes, in the library's database.
         self.community = community or CommunityStore(
-            library.library if library is not None else _library(settings.library_url)
+            library.library if library is not None else Library(settings.library_url)
         )
         self.message_content = False  # whether the gateway sends the content of every message
 
@@ -191,9 +191,3 @@ class NewsdeskBot(commands.Bot):
         for role_id in self._own_roles(message):
             text = text.replace(f"<@&{role_id}>", " ")
         return " ".join(text.split())
-
-
-def _library(url: str) -> Library:
-    from retrieval.library.store import Library
-
-    return Library(url)

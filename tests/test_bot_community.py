@@ -336,3 +336,40 @@ def test_days_become_discord_timestamps_at_noon_utc_and_other_dates_stay_as_writ
     assert formatting.discord_date("2024-03-04") == "<t:1709553600:D>"
     assert formatting.discord_date("2024-03") is None and formatting.discord_date("2024-W12") is None
     assert formatting.discord_date("2024-02-30") is None and formatting.discord_date(None) is None
+
+
+def test_an_answer_from_several_articles_links_each_source_and_keeps_within_limits():
+    articles = {
+        "harbour": parse_article(
+            b"---\ntitle: Bridge [update]\nurl: https://a.example/x\n---\n\nText.", article_id="harbour"
+        ),
+        "budget": parse_article(
+            b"---\ntitle: Budget\nurl: javascript:alert(1)\n---\n\nText.", article_id="budget"
+        ),
+    }
+    answer = Answer(
+        "q?", True, (ANSWERED.hits[0], hit("budget", 1, "Money for parks.", 0.79, "Money for parks."))
+    )
+    embed = formatting.answer_embed(answer, show_article=True, articles=articles, feedback=True)
+    assert embed.author.name == "Bridge [update]" and embed.author.url == "https://a.example/x"
+    assert (
+        embed.fields[-1].name == "Sources"
+        and embed.fields[-1].value == "[Bridge (update)](https://a.example/x)"
+    )
+    assert "javascript" not in str(embed.to_dict())  # only http(s) links
+    assert embed.footer.text.endswith("👍/👎: did this help?")
+    assert embed.colour == formatting.COLOUR
+    abstained = formatting.answer_embed(ABSTAINED, articles=articles)
+    assert abstained.colour == formatting.ABSTAIN_COLOUR and abstained.fields[0].name.endswith(
+        "closest passage"
+    )
+
+
+def test_an_article_threads_first_message_says_how_to_ask_there():
+    with_intent = formatting.article_thread_intro(
+        "Ferry *returns*", "https://c.example/f", message_content=True
+    )
+    assert with_intent.startswith("New article: [Ferry \\*returns\\*](<https://c.example/f>)")
+    assert "Ask anything about it here" in with_intent
+    without = formatting.article_thread_intro("@everyone news", None, message_content=False)
+    assert "Mention me here" in without and "@everyone" not in without
