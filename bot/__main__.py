@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
 from pydantic import ValidationError
 
+from bot import health
 from bot.settings import BotSettings
 
 if TYPE_CHECKING:
@@ -49,8 +54,26 @@ def settings_error_line(error: ValidationError) -> str:
     return "newsdesk-bot: " + "; ".join(problems)
 
 
-async def serve(bot: discord.Client, token: str) -> int:
-    """Log in and run until closed; a rejected token gives one line and EXIT_CONFIG."""
+def _stop_on_signals(bot: discord.Client) -> None:
+    """SIGTERM (docker stop, systemctl stop) and SIGINT (Ctrl-C) close the gateway; ``serve`` returns 0."""
+    loop = asyncio.get_running_loop()
+    closing: set[asyncio.Task[None]] = set()  # a reference, so the task is not collected half-way
+
+    def stop(name: str) -> None:
+        if not bot.is_closed() and not closing:
+            log.info("%s: closing the gateway connection", name)
+            task = loop.create_task(bot.close())
+            closing.add(task)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers on Windows
+            loop.add_signal_handler(sig, stop, sig.name)
+
+
+async def serve(bot: discord.Client, token: str, *, health_file: Path | None = None) -> int:
+    """Log in and run until closed (or a signal); a rejected token gives one line and EXIT_CONFIG."""
+    _stop_on_signals(bot)
+    beating = asyncio.create_task(health.beat(bot, health_file)) if health_file else None
     async with bot:
         try:
             await bot.start(token)
@@ -65,6 +88,9 @@ async def serve(bot: discord.Client, token: str) -> int:
                 f"newsdesk-bot: cannot reach Discord at {discord.http.Route.BASE}: {error}", file=sys.stderr
             )
             return EXIT_UNREACHABLE
+        finally:
+            if beating is not None:
+                beating.cancel()
     return 0
 
 
@@ -83,9 +109,22 @@ def run(
     newsdesk.warm()
     bot = NewsdeskBot(settings, newsdesk, sync_global=sync_global, library=library)
     try:
-        return asyncio.run(serve(bot, settings.discord_token.get_secret_value()))
+        code = asyncio.run(
+            serve(bot, settings.discord_token.get_secret_value(), health_file=settings.health_file)
+        )
     except KeyboardInterrupt:
-        return 0
+        code = 0
+    finally:
+        if library is not None:
+            library.close()  # waits for an add in progress: the database is left whole
+    if code == 0:  # otherwise the last line is the one that says what went wrong
+        log.info("Stopped: the gateway and the library are closed")
+    return code
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    # Until the event loop takes over, SIGTERM stops the start-up (loading the model) as Ctrl-C does.
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,18 +141,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsdeskError as error:  # a .env that is not UTF-8 or cannot be read
         print(f"newsdesk-bot: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    discord.utils.setup_logging(root=True)
+    from bot import logs
 
-    # Imported here: the retrieval stack is heavy, and a missing token should fail fast.
-    from retrieval.library.live import LiveLibrary
-
+    # NEWSDESK_LOG_LEVEL (INFO when unset) and NEWSDESK_LOG_FORMAT; the token is redacted from every line.
+    logs.setup(settings, secrets=[settings.discord_token.get_secret_value()])
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
+        # Imported here: the retrieval stack is heavy, and a missing token should fail fast.
+        from retrieval.library.live import LiveLibrary
+
         # Article files and the library (SQLite, or NEWSDESK_DATABASE_URL), live: /article adds at runtime.
         library = LiveLibrary(settings)
         return run(settings, library.for_guild(None), sync_global=args.sync, library=library)
     except NewsdeskError as error:
         print(f"newsdesk-bot: {error}", file=sys.stderr)
         return EXIT_CONFIG
+    except KeyboardInterrupt:  # SIGTERM or Ctrl-C while loading: nothing was written yet
+        log.info("Stopped while starting")
+        return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

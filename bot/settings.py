@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -33,6 +34,11 @@ class BotSettings(RetrievalSettings):
     discord_gateway_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DISCORD_GATEWAY_URL", "discord_gateway_url")
     )
+    # NEWSDESK_HEALTH_FILE: rewritten while connected, for `python -m bot.health` (the Docker HEALTHCHECK).
+    health_file: Path | None = None
+    # NEWSDESK_LIBRARY_REFRESH_S: how often the bot looks for articles added by another process (the CLI's
+    # `newsdesk add`, another shard); 0 turns it off.
+    library_refresh_s: float = Field(default=10.0, ge=0)
 
     @field_validator("discord_token")
     @classmethod
@@ -42,7 +48,7 @@ class BotSettings(RetrievalSettings):
             raise ValueError("not a bot token (expected three dot-separated parts)")
         return value
 
-    @field_validator("discord_guild_id", "discord_gateway_url", mode="before")
+    @field_validator("discord_guild_id", "discord_gateway_url", "health_file", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

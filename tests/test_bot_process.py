@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -17,16 +19,28 @@ pytestmark = [pytest.mark.e2e, pytest.mark.model]
 ROOT = Path(__file__).resolve().parents[1]
 
 
-async def start_bot(fake: DiscordFake, tmp_path: Path, token: str) -> asyncio.subprocess.Process:
+def process_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "NEWSDESK_"))}
     env.update(
+        NEWSDESK_CACHE_DIR=str(tmp_path / "cache"),
+        NEWSDESK_DATABASE_URL=f"sqlite:///{tmp_path / 'library.sqlite3'}",
+        HF_HUB_OFFLINE="1",
+        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        **extra,
+    )
+    return env
+
+
+async def start_bot(
+    fake: DiscordFake, tmp_path: Path, token: str, **extra: str
+) -> asyncio.subprocess.Process:
+    env = process_env(
+        tmp_path,
         DISCORD_TOKEN=token,
         DISCORD_API_BASE_URL=fake.api_url,
         DISCORD_GATEWAY_URL=fake.gateway_url,
         DISCORD_GUILD_ID=str(fake.guild_id),
-        NEWSDESK_CACHE_DIR=str(tmp_path / "cache"),
-        HF_HUB_OFFLINE="1",
-        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        **extra,
     )
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=tmp_path, env=env,
@@ -69,3 +83,85 @@ async def test_a_token_rejected_at_login_exits_2_with_one_clear_line(tmp_path):
     lines = stderr.decode().strip().splitlines()
     assert lines[-1] == "newsdesk-bot: Discord rejected DISCORD_TOKEN (401); check the bot token."
     assert "rejected.by-the-fake" not in stderr.decode()
+
+
+FERRY = """---
+title: Ferry service returns to Port Alder
+published: 2024-05-02
+---
+The ferry to Gull Island runs again from Monday after storm repairs, the harbour office said.
+
+The first ferry leaves Port Alder at 7:15 every weekday morning.
+"""
+
+
+async def test_sigterm_closes_the_gateway_and_the_library_and_exits_0(tmp_path):
+    """docker stop, systemctl stop: JSON logs at INFO, an article the CLI adds is picked up, then SIGTERM."""
+    health_file = tmp_path / "health"
+    async with DiscordFake() as fake:
+        process = await start_bot(
+            fake,
+            tmp_path,
+            fake.token,
+            NEWSDESK_LOG_FORMAT="json",
+            NEWSDESK_LOG_LEVEL="INFO",
+            NEWSDESK_HEALTH_FILE=str(health_file),
+            NEWSDESK_LIBRARY_REFRESH_S="0.5",
+        )
+        try:
+            await fake.wait_until(lambda: fake.connected and fake.guild_commands, timeout=180)
+            # The library changes from outside the bot: the CLI adds an article to the same database.
+            (tmp_path / "ferry.txt").write_text(FERRY, encoding="utf-8")
+            cli = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "retrieval", "add", str(tmp_path / "ferry.txt"),
+                env=process_env(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            )  # fmt: skip
+            out, err = await asyncio.wait_for(cli.communicate(), timeout=120)
+            assert cli.returncode == 0, err.decode()
+            assert out.decode().startswith("added ferry-service-returns-to-port-alder-")
+
+            async def ferry_answer(attempt: int) -> str:
+                interaction = await fake.command(
+                    "ask",
+                    question="When does the first ferry leave Port Alder?",
+                    user_id=2_000_000 + attempt,  # a new asker each time: /ask has a per-user cooldown
+                )
+                sent = await fake.wait_until(
+                    lambda: fake.sent_for(interaction["token"], "followup"), timeout=30
+                )
+                return sent[0].text()
+
+            async with asyncio.timeout(60):  # picked up without a restart (the bot looks every 0.5 s)
+                attempt = 0
+                while "7:15" not in await ferry_answer(attempt):
+                    attempt += 1
+                    await asyncio.sleep(0.5)
+            async with asyncio.timeout(30):  # the bot writes it within a second of being ready
+                while not health_file.exists():
+                    await asyncio.sleep(0.2)
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        # The bot closed the gateway with a close frame, not a dropped connection (1006, or None). discord.py
+        # sends 1000, or 4000 when its reader is waiting, as it always is (which keeps the session resumable).
+        assert len(fake.close_codes) == 1 and fake.close_codes[0] in (1000, 4000)
+    log = stderr.decode()
+    assert process.returncode == 0, log[-3000:]
+    assert fake.token not in log
+    lines = [json.loads(line) for line in log.splitlines()]  # every line is one JSON object
+    messages = [entry["message"] for entry in lines]
+    assert "SIGTERM: closing the gateway connection" in messages
+    assert any(m.startswith("library: changed by another process") for m in messages)
+    assert messages[-1] == "Stopped: the gateway and the library are closed"
+    assert {entry["level"] for entry in lines} <= {"INFO", "WARNING"}
+    assert not health_file.exists()  # a stopped bot is unhealthy at once
+    with sqlite3.connect(tmp_path / "library.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+    assert (
+        not (tmp_path / "library.sqlite3-wal").exists()
+        or not (tmp_path / "library.sqlite3-wal").stat().st_size
+    )

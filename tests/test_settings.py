@@ -15,7 +15,8 @@ def env_names() -> set[str]:
     names = {f"NEWSDESK_{name.upper()}" for name in RetrievalSettings.model_fields}
     for name, field in BotSettings.model_fields.items():
         if name not in RetrievalSettings.model_fields:
-            names.add(field.validation_alias.choices[0])  # type: ignore[union-attr]
+            alias = field.validation_alias  # DISCORD_*; the bot's own NEWSDESK_* settings have none
+            names.add(alias.choices[0] if alias else f"NEWSDESK_{name.upper()}")  # type: ignore[union-attr]
     return names
 
 

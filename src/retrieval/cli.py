@@ -105,7 +105,9 @@ def main(argv: Sequence[str] | None = None, *, service_factory: ServiceFactory |
         if args.article:
             overrides["articles"] = args.article
         settings = read_settings(RetrievalSettings, **overrides)
-        logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=settings.log_level or "WARNING", format="%(levelname)s %(name)s: %(message)s"
+        )
         if args.command in library_commands.COMMANDS:
             return library_commands.run(args, settings, sys.stdout)
         if args.command in community_commands.COMMANDS:

@@ -47,7 +47,10 @@ class RetrievalSettings(BaseSettings):
     chunk_overlap_sentences: int = Field(default=1, ge=0)
     # Shows a progress bar when indexing at least this many articles.
     progress_min_articles: int = Field(default=20, ge=0)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+    # Unset (or empty): WARNING for the CLI, INFO for the bot.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = None
+    # "json": the bot logs one JSON object per line (for log collectors); "text" is for people.
+    log_format: Literal["text", "json"] = "text"
     # The article library: empty means SQLite in the user's data dir; or sqlite:///PATH, postgresql://...
     database_url: str = ""
     # Lets `add` fetch links on private, loopback and link-local addresses (tests, intranets).
@@ -70,7 +73,12 @@ class RetrievalSettings(BaseSettings):
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
-        return value.strip().upper() or "WARNING" if isinstance(value, str) else value
+        return value.strip().upper() or None if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() or "text" if isinstance(value, str) else value
 
     @field_validator("cache_dir", mode="before")
     @classmethod
