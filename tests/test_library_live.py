@@ -18,7 +18,8 @@ from tests.library_pages import NEWS_PAGE
 @pytest.fixture(autouse=True)
 def offline_model(monkeypatch):
     """The CLI builds its own facade: give it the fake embedder instead of the real model."""
-    monkeypatch.setattr("retrieval.service.SentenceTransformerEmbedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr("retrieval.service.make_embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr("retrieval.library.live.make_embedder", lambda *a, **k: FakeEmbedder())
 
 
 @pytest.fixture
@@ -192,3 +193,70 @@ def test_a_restart_keeps_the_library_and_a_corrupt_cache_is_rebuilt(settings):
     assert desk.article_ids == [added.id]
     assert embedder.texts > 1  # re-embedded from the stored text
     assert "Monday" in desk.ask("when does the ferry run again?").hits[0].passage.text
+
+
+def test_an_add_is_searchable_before_its_quotes_are_extracted(live, monkeypatch):
+    """The index is swapped in first; quotes follow in the background, and an answer waits for them."""
+    import retrieval.quotes
+
+    real = retrieval.quotes.extract_quotes
+    release = threading.Event()
+
+    def slow(article, **kwargs):
+        assert release.wait(10), "the test never released the extraction"
+        return real(article, **kwargs)
+
+    monkeypatch.setattr(retrieval.quotes, "extract_quotes", slow)
+    added = live.add(FERRY).article  # returns although the extraction is blocked
+    desk = live.for_guild(None)
+    result, _ = desk.search("when does the ferry run again?", top_k=1)
+    assert desk.index.passages[result.ranked[0].index].article == added.id
+    answers: list = []
+    asker = threading.Thread(target=lambda: answers.append(desk.ask("what is ready?")))
+    asker.start()
+    asker.join(0.3)
+    assert asker.is_alive() and not answers  # its speakers are not known yet: it waits, never guesses
+    release.set()
+    asker.join(10)
+    assert live.settle(10)
+    assert answers[0].hits[0].speakers == ("Olav Brekke",)
+    assert [s.name for s in desk.speakers()] == ["Olav Brekke"]
+
+
+def test_refresh_picks_up_what_another_process_added_and_rebuilds_only_that_scope(live, settings):
+    from retrieval.library.store import Library
+
+    other = Library(settings.library_url)  # the CLI's `newsdesk add`, another shard
+    assert live.refresh() is False  # nothing changed: one query, no rebuild
+    ferry = other.add(FERRY).article
+    assert ferry.id not in live.for_guild(None).article_ids
+    assert live.refresh() is True
+    assert live.for_guild(None).article_ids == [ferry.id]
+    assert "Monday" in live.for_guild(None).ask("when does the ferry run again?").hits[0].passage.text
+    global_view = live.for_guild(None)
+    budget = other.add(BUDGET, scope="1001").article
+    assert live.refresh() is True
+    assert set(live.for_guild(1001).article_ids) == {ferry.id, budget.id}
+    assert live.for_guild(None) is global_view  # a guild's article rebuilds that guild's snapshot only
+    other.remove(budget.id)
+    assert live.refresh() is True and live.for_guild(1001).article_ids == [ferry.id]
+    assert live.refresh() is False
+
+
+def test_close_waits_for_quotes_and_refuses_later_writes(live):
+    live.add(FERRY)
+    live.close()
+    assert all(f.done() for f in live._pending)
+    with pytest.raises(Exception, match="closing"):
+        live.add(BUDGET)
+    assert live.refresh() is False
+
+
+def test_each_distinct_text_is_embedded_once():
+    from retrieval.library.live import DistinctTexts
+
+    inner = FakeEmbedder()
+    embedder = DistinctTexts(inner)
+    vectors = embedder.encode(["a b", "c d", "a b"])
+    assert inner.texts == 2 and vectors.shape[0] == 3
+    assert (vectors[0] == vectors[2]).all() and embedder.model_id == inner.model_id

@@ -72,7 +72,11 @@ class Newsdesk:
         self._params = ChunkParams(self.settings.chunk_words, self.settings.chunk_overlap_sentences)
         self._index: PassageIndex | None = None
         self._quotes: dict[str, QuoteExtraction] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the index
+        # One lock per article's quotes: extracting one (in the background, after a live add) never holds up
+        # a search, nor a question whose passages come from the other articles.
+        self._quote_locks: dict[str, threading.Lock] = {}
+        self._quote_locks_guard = threading.Lock()
 
     @classmethod
     def from_settings(
@@ -113,7 +117,7 @@ class Newsdesk:
                 )
             return self._index
 
-    def warm(self) -> None:
+    def warm(self, *, quotes: bool = True) -> None:
         """Do now, once, the slow work of a first question: the model, the index and every article's quotes.
 
         A bot calls this before it connects, so no user waits behind it (quotes come from the cache when
@@ -121,8 +125,21 @@ class Newsdesk:
         """
         self.index  # noqa: B018 - the property loads it
         encode_query(self.embedder, ["warm-up"])
+        if quotes:
+            self.warm_quotes()
+
+    def warm_quotes(self) -> None:
+        """Every article's quotes, from the cache when extracted before (a live add: after the swap)."""
         for article in self.articles.values():
             self._extraction(article)
+
+    def reuse_quotes(self, other: Newsdesk) -> None:
+        """Take the quotes ``other`` already holds for the same articles (same id and bytes)."""
+        for article_id, extraction in list(other._quotes.items()):
+            mine, theirs = self.articles.get(article_id), other.articles.get(article_id)
+            same = mine is not None and theirs is not None and mine.sha256 == theirs.sha256
+            if same and extraction.complete:  # a failed extraction is tried again, as on a restart
+                self._quotes.setdefault(article_id, extraction)
 
     def ask(self, question: str, top_k: int | None = None, article: str | None = None) -> Answer:
         """The passages most relevant to ``question``, with their speakers, and whether it is answerable."""
@@ -250,7 +267,12 @@ class Newsdesk:
         return tuple(dict.fromkeys(inside))
 
     def _extraction(self, article: Article) -> QuoteExtraction:
-        with self._lock:
+        done = self._quotes.get(article.id)
+        if done is not None:
+            return done
+        with self._quote_locks_guard:
+            lock = self._quote_locks.setdefault(article.id, threading.Lock())
+        with lock:
             if article.id not in self._quotes:
                 self._quotes[article.id] = self._load_or_extract(article)
             return self._quotes[article.id]

@@ -4,7 +4,12 @@ Each scope (the global one, and each guild with articles of its own) has a :clas
 a fixed set of articles. Adding or removing an article builds the new snapshots beside the old ones, then
 swaps them in with one assignment: a question asked meanwhile is answered from the old snapshot, whole.
 Passages, vectors and quotes of unchanged articles come from an in-memory layer over the cache, so a new
-snapshot embeds only the new article.
+snapshot embeds only the new article. A new article is searchable as soon as its passages are embedded and
+the index is swapped in; its quotes are extracted after the swap, in a background thread (a question whose
+passages come from it waits for them, so answers always name their speakers).
+
+Articles added by another process (the CLI's ``newsdesk add``, another shard) are picked up by ``refresh``,
+which the bot calls every few seconds: one cheap query, and a rebuild only of the scopes that changed.
 """
 
 from __future__ import annotations
@@ -12,9 +17,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_futures
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..article import load_articles
 from ..cache import Cache
@@ -24,7 +33,7 @@ from ..errors import ArticleError, UnknownArticleError
 from ..models import Article
 from ..service import Newsdesk
 from .pages import ExtractedArticle
-from .store import GLOBAL, AddResult, Library, StoredArticle, scope_of
+from .store import GLOBAL, AddResult, Library, LibraryError, StoredArticle, scope_of
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +59,31 @@ class MemoryCache(Cache):
         """To memory and to disk."""
         self._memory[(kind, key)] = dict(files)
         super().save(kind, key, files, info)
+
+
+class DistinctTexts:
+    """An embedder that encodes each distinct text once (the model is deterministic).
+
+    The index embeds every passage and every sentence; a passage of one sentence is the same text twice
+    (a third of the sentences of a typical news article), and embedding it once makes an add that much
+    faster. Everything else (``model_id``, the query path) is the wrapped embedder's.
+    """
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of ``texts`` in order, each distinct text encoded once."""
+        distinct = list(dict.fromkeys(texts))
+        if len(distinct) == len(texts):
+            return self.inner.encode(texts)
+        vectors = self.inner.encode(distinct)
+        row = {text: i for i, text in enumerate(distinct)}
+        return vectors[[row[text] for text in texts]]
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - whatever the wrapped embedder has
+        return getattr(self.inner, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +135,18 @@ class LiveLibrary:
             else []
         )
         # Questions through the model's ONNX export where cached; torch only to embed new articles.
-        self.embedder: Embedder = embedder or make_embedder(settings)
+        self.embedder: Embedder = DistinctTexts(embedder or make_embedder(settings))
         self._cache = MemoryCache(settings.cache_dir if settings.use_cache else None)
         self._write = threading.Lock()  # one rebuild at a time; readers never wait on it
         self._rows: tuple[StoredArticle, ...] = ()
         self._views: dict[str, Newsdesk] = {}
         self._fingerprint: tuple[tuple[str, str], ...] = ()
+        # Quotes of new snapshots are extracted here, after the swap, one snapshot at a time.
+        self._quotes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-quotes")
+        self._pending: list[Future[None]] = []
+        self._closed = False
         with self._write:
-            self._reload()
+            self._reload(quotes_now=True)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -145,11 +183,12 @@ class LiveLibrary:
     def add(
         self, extracted: ExtractedArticle, *, guild_id: int | None = None, added_by: str | None = None
     ) -> AddResult:
-        """Store the article and make it searchable in its scope before returning."""
+        """Store the article and make it searchable in its scope before returning (quotes follow)."""
         with self._write:
+            self._check_open()
             result = self.library.add(extracted, scope=scope_of(guild_id), added_by=added_by)
             if result.created:
-                self._reload(changed_scope=result.article.scope)
+                self._reload(changed={result.article.scope})
             return result
 
     def remove(self, article_id: str, *, guild_id: int | None = None) -> StoredArticle:
@@ -157,32 +196,71 @@ class LiveLibrary:
         if any(a.id == article_id for a in self.files):
             raise UnknownArticleError(f"{article_id!r} is an article file, read-only here")
         with self._write:
+            self._check_open()
             removed = self.library.remove(article_id, scopes=[scope_of(guild_id)])
-            self._reload(changed_scope=removed.scope)
+            self._reload(changed={removed.scope})
             return removed
 
     def refresh(self) -> bool:
-        """Pick up changes another process made to the library (a CLI add, another shard); True if any."""
+        """Pick up changes another process made to the library (a CLI add, another shard); True if any.
+
+        Cheap when nothing changed: one query for the ids and content hashes. Only the scopes whose articles
+        changed are rebuilt (every scope when a global article did).
+        """
+        if self._closed or self.library.fingerprint() == self._fingerprint:
+            return False
         with self._write:
-            if self.library.fingerprint() == self._fingerprint:
+            if self._closed:
                 return False
-            self._reload()
+            fingerprint = self.library.fingerprint()
+            if fingerprint == self._fingerprint:
+                return False
+            before = {(r.id, r.content_sha256): r.scope for r in self._rows}
+            after = {(r.id, r.content_sha256): r.scope for r in self.library.articles()}
+            changed = {before[k] for k in before.keys() - after.keys()}
+            changed |= {after[k] for k in after.keys() - before.keys()}
+            log.info("library: changed by another process (scopes: %s)", ", ".join(sorted(changed)))
+            self._reload(changed=changed)
             return True
 
-    def _reload(self, changed_scope: str | None = None) -> None:
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until the quotes of every snapshot swapped in so far are extracted; False on timeout."""
+        pending = list(self._pending)
+        _, waiting = wait_for_futures(pending, timeout=timeout)
+        return not waiting
+
+    def close(self) -> None:
+        """Stop: wait for an add, remove or refresh in progress, then for quote extraction; refuse new writes.
+
+        The database holds no connection between operations, so once the writes in progress have
+        committed it is closed; the cache is written by atomic renames, so a stop never leaves half an
+        entry.
+        """
+        with self._write:
+            self._closed = True
+        self._quotes.shutdown(wait=True, cancel_futures=True)
+        log.debug("library: closed")
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise LibraryError("the library is closing; try again after the restart")
+
+    def _reload(self, changed: set[str] | None = None, *, quotes_now: bool = False) -> None:
+        """Build the snapshots of the ``changed`` scopes (all when None, or when the global scope changed),
+        swap them in, then extract their quotes (at once when ``quotes_now``, else in the background)."""
         self._fingerprint = self.library.fingerprint()
         rows = tuple(self.library.articles())
         _check_unique(self.files, [r.article() for r in rows])
         by_scope: dict[str, list[StoredArticle]] = {}
         for row in rows:
             by_scope.setdefault(row.scope, []).append(row)
-        scopes = {GLOBAL, *by_scope}
+        everything = changed is None or GLOBAL in changed
         views: dict[str, Newsdesk] = {}
-        for scope in scopes:
+        built: list[Newsdesk] = []
+        for scope in {GLOBAL, *by_scope}:
             old = self._views.get(scope)
-            # Only the changed scope's snapshot (all of them, for a global change) is rebuilt.
-            if old is not None and changed_scope not in (None, GLOBAL, scope):
-                views[scope] = old
+            if old is not None and not everything and scope not in (changed or ()):
+                views[scope] = old  # untouched: the same snapshot object
                 continue
             own = by_scope.get(scope, []) if scope != GLOBAL else []
             articles = [
@@ -190,12 +268,31 @@ class LiveLibrary:
                 *(r.article() for r in by_scope.get(GLOBAL, [])),
                 *(r.article() for r in own),
             ]
-            views[scope] = self._snapshot(articles or load_articles())
+            desk = self._snapshot(articles or load_articles(), like=old or self._views.get(GLOBAL))
+            views[scope] = desk
+            built.append(desk)
         self._rows = rows
         self._views = views  # the swap: one assignment, so readers see the old views or the new ones
         log.info("library: %d article(s) in %d scope(s)", len(rows), len(views))
+        if quotes_now:
+            for desk in built:
+                desk.warm_quotes()
+        else:
+            self._pending = [f for f in self._pending if not f.done()]
+            self._pending += [self._quotes.submit(_extract_quotes, desk) for desk in built]
 
-    def _snapshot(self, articles: Sequence[Article]) -> Newsdesk:
+    def _snapshot(self, articles: Sequence[Article], like: Newsdesk | None = None) -> Newsdesk:
+        """A searchable snapshot: the index built (the new article embedded) and the model warm."""
         desk = Newsdesk(articles, settings=self.settings, embedder=self.embedder, cache=self._cache)
-        desk.warm()  # index and quotes now, while the old snapshot still answers
+        if like is not None:
+            desk.reuse_quotes(like)  # unchanged articles' quotes, already decoded
+        desk.warm(quotes=False)  # the index now, while the old snapshot still answers
         return desk
+
+
+def _extract_quotes(desk: Newsdesk) -> None:
+    """Background: the snapshot's quotes (a failure is the snapshot's to report when asked)."""
+    try:
+        desk.warm_quotes()
+    except Exception:
+        log.exception("library: extracting quotes after an add failed; they are extracted when asked")
