@@ -1,6 +1,7 @@
 """Answer quality on questions nobody tuned for: hit@1, hit@3, answer sentences and abstention, one table.
 
 Usage: python benchmarks/eval_retrieval.py [--data ../shared/data] [--verbose] [--json]
+       python benchmarks/eval_retrieval.py --qa feedback.jsonl --qa-articles articles.jsonl
 
 Question sets:
 - polnear-dev-qa.jsonl (../shared/data, not in the repository): 144 questions over 12 real articles,
@@ -8,6 +9,8 @@ Question sets:
   one of the evidence strings. The articles are split by a fixed rule, their position in id order: even
   positions are the development half (the weights were chosen there), odd positions the held-back half.
   "corpus" asks every question of one corpus of all 12 articles.
+- --qa FILE --qa-articles FILE: any set in the same format instead, such as real users' voted questions
+  from `newsdesk feedback export --out FILE --articles FILE` (scored per article and as one corpus).
 - benchmarks/questions.json: the project's own questions on the bundled article (a hit is a passage of
   an answering paragraph).
 
@@ -99,20 +102,34 @@ class MemoEmbedder:
 
 def load_polnear(data: Path) -> tuple[list[Article], list[Question], list[str]]:
     """The 12 articles with questions, their questions, and the article ids in order."""
-    qa = [json.loads(line) for line in (data / "polnear-dev-qa.jsonl").read_text().splitlines() if line]
+    return load_qa(data / "polnear-dev-qa.jsonl", data / "polnear-dev.jsonl")
+
+
+def load_qa(qa_path: Path, articles_path: Path) -> tuple[list[Article], list[Question], list[str]]:
+    """A question set in the dev QA format and the articles it asks about, and the article ids in order.
+
+    ``qa_path`` has one ``{id, qa: [{q, evidence, type?}], unanswerable: [q]}`` per line (the dev set, or
+    ``newsdesk feedback export``); ``articles_path`` one ``{id, text}`` per line (``polnear-dev.jsonl``, or
+    the export's ``--articles`` file). Articles without questions are left out.
+    """
+    qa = [json.loads(line) for line in qa_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     wanted = {row["id"] for row in qa}
     texts = {}
-    for line in (data / "polnear-dev.jsonl").read_text().splitlines():
-        row = json.loads(line)
-        if row["id"] in wanted:
+    for line in articles_path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line) if line.strip() else {}
+        if row.get("id") in wanted:
             texts[row["id"]] = row["text"]
+    absent = sorted(wanted - texts.keys())
+    if absent:
+        raise SystemExit(f"eval_retrieval: {articles_path} lacks the articles {', '.join(absent[:5])}")
     ids = sorted(wanted)
     articles = [parse_article(texts[i].encode(), article_id=i) for i in ids]
     questions = []
     for row in qa:
         for q in row["qa"]:
-            questions.append(Question(row["id"], q["q"], q["type"], evidence=tuple(q["evidence"])))
-        for q in row["unanswerable"]:
+            kind = q.get("type") or "open"
+            questions.append(Question(row["id"], q["q"], kind, evidence=tuple(q["evidence"])))
+        for q in row.get("unanswerable", []):
             questions.append(Question(row["id"], q, "unanswerable", answerable=False))
     return articles, questions, ids
 
@@ -175,20 +192,37 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--verbose", action="store_true", help="list the misses of newsdesk")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--qa", type=Path, help="score this QA file instead (e.g. `newsdesk feedback export --out`)"
+    )
+    parser.add_argument(
+        "--qa-articles",
+        type=Path,
+        help="the articles --qa asks about (`newsdesk feedback export --articles`)",
+    )
     args = parser.parse_args()
-    if not (args.data / "polnear-dev-qa.jsonl").is_file():
-        print(f"eval_retrieval: no question set under {args.data}", file=sys.stderr)
-        return 2
-    articles, questions, ids = load_polnear(args.data)
-    develop, held = set(ids[0::2]), set(ids[1::2])
     own_article, own_questions = load_own()
+    if args.qa is not None:
+        if args.qa_articles is None:
+            print("eval_retrieval: --qa needs --qa-articles, the articles it asks about", file=sys.stderr)
+            return 2
+        articles, questions, _ = load_qa(args.qa, args.qa_articles)
+        corpus_name = f"corpus of {len(articles)}"
+        sets = {"qa file": questions, corpus_name: questions}
+    else:
+        if not (args.data / "polnear-dev-qa.jsonl").is_file():
+            print(f"eval_retrieval: no question set under {args.data}", file=sys.stderr)
+            return 2
+        articles, questions, ids = load_polnear(args.data)
+        develop, held = set(ids[0::2]), set(ids[1::2])
+        corpus_name = "corpus of 12"
+        sets = {
+            "develop half": [q for q in questions if q.article in develop],
+            "held-back half": [q for q in questions if q.article in held],
+            "corpus of 12": questions,
+            "own set": own_questions,
+        }
     embedder = MemoEmbedder(SentenceTransformerEmbedder())
-    sets = {
-        "develop half": [q for q in questions if q.article in develop],
-        "held-back half": [q for q in questions if q.article in held],
-        "corpus of 12": questions,
-        "own set": own_questions,
-    }
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for system in SYSTEMS:
@@ -206,7 +240,7 @@ def main() -> int:
             }
             corpus = Newsdesk(articles, settings=settings, embedder=embedder, cache=cache)
             for name, subset in sets.items():
-                if name == "corpus of 12":
+                if name == corpus_name:
                     result = score(corpus, system, subset, corpus=True)
                 else:
                     by_article = defaultdict(list)
@@ -256,7 +290,7 @@ def _print(rows: list[dict], verbose: bool) -> None:
         )
     print()
     for r in rows:
-        if r["set"] in ("develop half", "held-back half") and not r["system"].startswith("  "):
+        if r["set"] in ("develop half", "held-back half", "qa file") and not r["system"].startswith("  "):
             print(f"hit@1 by type, {r['system']}, {r['set']}: {r['by type']}")
     if verbose:
         for r in rows:
