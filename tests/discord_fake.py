@@ -38,6 +38,7 @@ OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}
 MESSAGE_CONTENT_INTENT = 1 << 15
 GATEWAY_MESSAGE_CONTENT_LIMITED = 1 << 19  # the application flag the Developer Portal's toggle sets
 SUBCOMMAND, SUBCOMMAND_GROUP, CHANNEL_OPTION = 1, 2, 7
+ATTACHMENT_OPTION = 11
 TEXT_CHANNEL, PUBLIC_THREAD = 0, 11
 MANAGE_GUILD = 0x20
 
@@ -66,6 +67,16 @@ class Request:
     query: dict[str, str]
     body: Any
     at: float = field(default_factory=time.perf_counter)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a user attached to a slash command: give it as the option's value (see ``upload``)."""
+
+    id: int
+    filename: str
+    data: bytes
+    content_type: str
 
 
 @dataclass
@@ -134,6 +145,7 @@ class DiscordFake:
         self.identify: dict[str, Any] | None = None
         self.heartbeats: list[float] = []
         self.heartbeat_acks: list[float] = []
+        self.uploads: dict[int, Upload] = {}  # attachments, served at /attachments/<id>/<filename>
         self.close_codes: list[int | None] = []  # how each gateway connection ended (1000: the bot closed it)
         self.messages: dict[int, dict[str, Any]] = {}  # id -> message payload, for later edits
         self.originals: dict[str, int] = {}  # interaction token -> @original message id
@@ -156,6 +168,7 @@ class DiscordFake:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("GET", "/gateway", self._gateway)
+        app.router.add_route("GET", "/attachments/{id}/{filename}", self._attachment)
         app.router.add_route("*", "/api/v{version}/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -672,11 +685,39 @@ class DiscordFake:
                     "permissions": "2248473465835073",
                 }
                 value = str(value)
+            if kind == ATTACHMENT_OPTION:  # an attachment id; Discord sends the attachment as resolved data
+                upload: Upload = value
+                url = f"http://127.0.0.1:{self.port}/attachments/{upload.id}/{upload.filename}"
+                resolved.setdefault("attachments", {})[str(upload.id)] = {
+                    "id": str(upload.id),
+                    "filename": upload.filename,
+                    "size": len(upload.data),
+                    "url": url,
+                    "proxy_url": url,
+                    "content_type": upload.content_type,
+                    "ephemeral": True,
+                }
+                value = str(upload.id)
             option = {"name": name, "type": kind, "value": value}
             if name == focused:
                 option["focused"] = True
             result.append(option)
         return result
+
+    def upload(self, filename: str, data: bytes, content_type: str = "text/plain") -> Upload:
+        """A file to attach to a command: ``await fake.command("article add", file=fake.upload(...))``."""
+        upload = Upload(self.next_id(), filename, data, content_type)
+        self.uploads[upload.id] = upload
+        return upload
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        """The CDN: an attachment's bytes (what ``discord.Attachment.read`` fetches)."""
+        upload = self.uploads.get(int(request.match_info["id"]))
+        self.requests.append(Request("GET", request.path, dict(request.query), None))
+        self._notify()
+        if upload is None or upload.filename != request.match_info["filename"]:
+            return web.Response(status=404)
+        return web.Response(body=upload.data, content_type=upload.content_type)
 
     def _command_data(self, name: str, options: dict[str, Any], focused: str | None) -> dict[str, Any]:
         """``name`` may be "group sub" or "group subgroup sub" for a subcommand of a command group."""

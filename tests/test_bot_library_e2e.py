@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+
 import pytest
 
 from bot.client import NewsdeskBot
 from retrieval.config import RetrievalSettings
 from retrieval.library.live import LiveLibrary
+from retrieval.limits import ARTICLE_MAX_BYTES, PAGE_MAX_BYTES
 from tests.bot_helpers import bot_settings
 from tests.discord_fake import EPHEMERAL, DiscordFake
 from tests.fakes import FakeEmbedder
@@ -130,3 +134,82 @@ def test_the_bot_settings_carry_the_library_settings():
     fake = DiscordFake()
     settings = bot_settings(fake, allow_private_urls=True, database_url="sqlite:///x.sqlite3")
     assert settings.allow_private_urls and settings.library_url == "sqlite:///x.sqlite3"
+
+
+async def ask_until(fake, question: str, wanted: str, *, timeout: float = 20.0, **options) -> str:
+    """Ask until the answer holds ``wanted`` (a new asker each time: /ask has a per-user cooldown)."""
+    text = ""
+    async with asyncio.timeout(timeout):
+        for attempt in itertools.count():
+            sent = await reply(
+                fake, await fake.command("ask", question=question, user_id=3_000_000 + attempt, **options)
+            )
+            text = sent.text()
+            if wanted in text:
+                return text
+            await asyncio.sleep(0.1)
+    return text
+
+
+async def test_an_admin_adds_an_uploaded_file_and_can_ask_about_it_at_once(fake, library):
+    from tests.bot_helpers import running_bot
+
+    async with running_bot(fake, library.for_guild(None), library=library):
+        page = fake.upload("ferry.html", NEWS_PAGE.encode(), "text/html")
+        added = await reply(fake, await fake.command("article add", file=page, permissions=MANAGER))
+        assert added.flags & EPHEMERAL and "Added **Ferry service returns to Port Alder**" in added.content
+        assert any(r.path == f"/attachments/{page.id}/ferry.html" for r in fake.requests)  # read from the CDN
+        [row] = library.library.articles()
+        assert (row.scope, row.url, row.published.isoformat()) == (
+            str(fake.guild_id),
+            "https://courier.example/news/ferry-returns",  # front matter from the page's metadata
+            "2024-05-02",
+        )
+        answer = await reply(fake, await fake.command("ask", question="when does the first ferry leave?"))
+        assert "7:15" in answer.text()
+
+        note = fake.upload("note.txt", b"---\ntitle: Pier reopens\n---\nThe pier reopens on Friday.\n")
+        added = await reply(fake, await fake.command("article add", file=note, permissions=MANAGER))
+        assert "Added **Pier reopens**" in added.content
+        again = await reply(
+            fake,
+            await fake.command("article add", file=fake.upload("copy.txt", note.data), permissions=MANAGER),
+        )
+        assert "Already here" in again.content and len(library.library.articles()) == 2
+
+        # Refused before anything is downloaded: the wrong kind of file, a file over 5 MB, a non-admin.
+        pdf = fake.upload("story.pdf", b"%PDF-1.7", "application/pdf")
+        big = fake.upload("big.txt", b"word " * (ARTICLE_MAX_BYTES // 5 + 1))
+        huge = fake.upload("huge.html", b"<p>word</p>" * (PAGE_MAX_BYTES // 11 + 1), "text/html")
+        for upload, permissions, message in [
+            (pdf, MANAGER, "story.pdf: not a .txt or .html file"),
+            (big, MANAGER, "big.txt: larger than 5 MB"),
+            (huge, MANAGER, "huge.html: larger than 10 MB"),
+            (fake.upload("other.txt", b"Another story."), NOT_A_MANAGER, "Manage Server"),
+        ]:
+            sent = await reply(fake, await fake.command("article add", file=upload, permissions=permissions))
+            assert sent.flags & EPHEMERAL and message.casefold() in sent.content.casefold(), sent.content
+            assert not any(str(upload.id) in r.path for r in fake.requests)
+        not_text = fake.upload("binary.txt", b"\xff\xfe\x00bad", "text/plain")
+        sent = await reply(fake, await fake.command("article add", file=not_text, permissions=MANAGER))
+        assert sent.flags & EPHEMERAL and "Traceback" not in sent.content
+    assert len(library.library.articles()) == 2
+
+
+async def test_an_article_added_by_the_cli_is_answered_without_a_restart(fake, library, tmp_path, capsys):
+    from retrieval.cli import main
+    from tests.bot_helpers import running_bot
+
+    story = tmp_path / "ferry.txt"
+    story.write_text(
+        "---\ntitle: Ferry timetable\n---\nThe first ferry leaves Port Alder at 7:15 on weekdays.\n",
+        encoding="utf-8",
+    )
+    async with running_bot(fake, library.for_guild(None), library=library, library_refresh_s=0.1):
+        before = await reply(fake, await fake.command("ask", question="when does the first ferry leave?"))
+        assert "7:15" not in before.text()
+        assert await asyncio.to_thread(main, ["add", str(story)]) == 0  # another process, same database
+        assert capsys.readouterr().out.startswith("added ferry-timetable-")
+        text = await ask_until(fake, "when does the first ferry leave?", "7:15")
+        assert "7:15" in text
+        assert [e.title for e in library.entries(fake.guild_id)] == ["Ferry timetable"]

@@ -14,8 +14,8 @@ from discord.ext import commands, tasks
 from bot import formatting
 from bot.cogs.article import APOLOGY, NO_MENTIONS, user_message
 from retrieval.errors import ArticleError, NewsdeskError
-from retrieval.library.fetch import MAX_BYTES
 from retrieval.library.sources import HTML_SUFFIXES, TEXT_SUFFIXES, read_bytes, read_source
+from retrieval.limits import ARTICLE_MAX_BYTES, PAGE_MAX_BYTES
 
 if TYPE_CHECKING:
     from bot.client import NewsdeskBot
@@ -83,10 +83,13 @@ class LibraryCog(commands.GroupCog, group_name="article"):
         if (url is None) == (file is None):
             raise ArticleError("give either a url or a file")
         if file is not None:
-            if Path(file.filename).suffix.lower() not in HTML_SUFFIXES | TEXT_SUFFIXES:
+            suffix = Path(file.filename).suffix.lower()
+            if suffix not in HTML_SUFFIXES | TEXT_SUFFIXES:
                 raise ArticleError(f"{file.filename}: not a .txt or .html file")
-            if file.size > MAX_BYTES:
-                raise ArticleError(f"{file.filename}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+            # Checked before downloading: a page may be bigger than the article it carries, a text file not.
+            cap = PAGE_MAX_BYTES if suffix in HTML_SUFFIXES else ARTICLE_MAX_BYTES
+            if file.size > cap:
+                raise ArticleError(f"{file.filename}: larger than {cap / 1e6:g} MB")
         await interaction.response.defer(ephemeral=True, thinking=True)
         allow_private = self.library.settings.allow_private_urls
         if file is not None:
