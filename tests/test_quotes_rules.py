@@ -28,6 +28,25 @@ TABLE: dict[str, list[tuple[str, str | None, str | None]]] = {
     "quoted_span": [("“We will appeal,” Anna Kowalski said.", "We will appeal", "Anna Kowalski")],
     "no_words": [("Anna Kowalski said “2016” was the year.", "2016", None)],
     "title_case_name": [("Mayor Anna Kowalski praised the ship “USS Enterprise” on Monday.", "USS", None)],
+    "transcript_turn": [
+        (
+            "Mike Pence and Tim Kaine met.\n\nPENCE: Well, look, we will win.\n\nKAINE: We will not.",
+            "we will win",
+            "Mike Pence",
+        ),
+        (
+            "Mike Pence and Tim Kaine met.\n\nPENCE: Well, look, we will win.\n\nKAINE: We will not.",
+            "We will not",
+            "Tim Kaine",
+        ),
+    ],
+    "editorial_label": [
+        (
+            "CLARIFICATION: The first sentence has been clarified.",
+            "The first sentence has been clarified.",
+            None,
+        )
+    ],
     "according_to": [
         ("The talks failed, according to the Foreign Ministry.", "talks failed", "Foreign Ministry")
     ],
@@ -96,6 +115,10 @@ TABLE: dict[str, list[tuple[str, str | None, str | None]]] = {
     ],
     "speech_noun_owner": [("Trump’s claim that “nobody knew” was false.", "nobody knew", "Trump")],
     "named_cue": [("“We will win this race.” — Hillary Clinton", "win this race", "Hillary Clinton")],
+    "joint_subjects": [
+        ("Anna Kowalski and Tom Becker said the pier “will be rebuilt”.", "will be rebuilt", "Anna Kowalski"),
+        ("Anna Kowalski and Tom Becker said the pier “will be rebuilt”.", "will be rebuilt", "Tom Becker"),
+    ],
     "verb_subject": [("“We will appeal,” Anna Kowalski said.", "We will appeal", "Anna Kowalski")],
     "subjectless_verb": [
         (
@@ -142,7 +165,10 @@ TABLE: dict[str, list[tuple[str, str | None, str | None]]] = {
         ("Mayor Anna Kowalski spoke. The mayor said: “We will wait.”", "We will wait", "Anna Kowalski")
     ],
     "organisation_noun": [("The city council said: “We will wait.”", "We will wait", "the city council")],
-    "as_written": [("“We will wait,” one voter said.", "We will wait", "one voter")],
+    "as_written": [
+        ("“We will wait,” one voter said.", "We will wait", "one voter"),
+        ('Nested "quotes "everywhere" never" end, said Anna Kowalski.', "everywhere", UNATTRIBUTED),
+    ],
     # tally (names in, names out)
     "clean_name": [
         ("It is good,” mayor Person150", None, "mayor Person150"),
@@ -232,3 +258,21 @@ def test_outside_strict_mode_a_failing_rule_is_logged_by_name_and_its_item_skipp
     # The quote the broken rule worked on is skipped; the other rules' quotes stay.
     assert [q.kind for q in result.quotes] == ["indirect"]
     assert result.quotes[0].speaker == "Anna Kowalski"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anna Kowalski spoke. “It is good,” mayor Person150 said. “Fine,” added Person151.",
+        "It is good,” mayor Person150 said the thing.",
+        'Nested "quotes "everywhere" never" end, said Anna Kowalski.',
+        'The reply came: "Nested "quotes "everywhere" never" end," said the official.',
+    ],
+)
+def test_speaker_names_hold_no_quotation_marks_or_fragments(text):
+    result = extract_quotes(parse_article(text.encode(), article_id="t"))
+    names = [q.speaker for q in result.quotes] + [s.name for s in result.speakers]
+    assert names
+    for name in names:
+        assert not any(mark in name for mark in '“”"„«»!?;'), name
+        assert name == UNATTRIBUTED or name.split()[-1][0].isupper() or name.startswith(("the ", "a ")), name

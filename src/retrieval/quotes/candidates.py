@@ -6,6 +6,7 @@ Each rule finds candidates in one parsed paragraph; its vetoes drop a find. Orde
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -20,6 +21,15 @@ from .syntax import in_quotes, is_cue, lemma, quote_ranges, tokens_in
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
+# A transcript turn: a speaker label in capitals, a colon, then what was said ("PENCE: Well, look, …").
+_TURN_LABEL = re.compile(r"([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,2}):\s+(?=\S)")
+# Labels of the paper's own notes, not of anyone speaking.
+_EDITORIAL = frozenset(
+    """
+    clarification correction update updated note editor's editor’s editors' watch read more related photos
+    video disclosure disclaimer advertisement ad q a fact check breaking live
+    """.split()
+)
 _MIXED_WORDS = 3  # words outside the marks for a reported clause with quoted fragments to be indirect
 
 
@@ -122,7 +132,13 @@ def negated_verb(para: Para, verb: Token) -> bool:
     return any(c.dep_ == "neg" for c in verb.children)
 
 
+def editorial_label(para: Para, label: str) -> bool:
+    """The paper's own note is no one's turn: ‘CLARIFICATION: The first sentence has been …’."""
+    return any(word in _EDITORIAL for word in label.lower().replace(".", " ").split())
+
+
 NO_WORDS: Rule[bool] = Rule("no_words", no_words)
+EDITORIAL_LABEL: Rule[bool] = Rule("editorial_label", editorial_label)
 TITLE_CASE_NAME: Rule[bool] = Rule("title_case_name", title_case_name)
 NEGATED_VERB: Rule[bool] = Rule("negated_verb", negated_verb)
 
@@ -179,6 +195,21 @@ def _ends_clean(para: Para, m: Marked) -> bool:
         or any(ch in ",.!?" for ch in closing)
         or any(is_cue(t) for t in m.post_tokens)
     )
+
+
+def transcript_turn(para: Para) -> list[Candidate]:
+    """A transcript turn without quotation marks: ‘PENCE: Well, look, we will win.’ (a label opens it)."""
+    match = _TURN_LABEL.match(para.text)
+    if (
+        match is None
+        or para.spans
+        or vetoed(TRANSCRIPT_TURN, para, match.group(1), where=f"paragraph {para.number}")
+    ):
+        return []
+    end = len(para.text.rstrip())
+    if sum(ch.isalpha() for ch in para.text[match.end() : end]) < 2:
+        return []
+    return [Candidate(kind="direct", start=match.end(), end=end, label=match.group(1).strip())]
 
 
 def according_to(para: Para) -> list[Candidate]:
@@ -283,10 +314,12 @@ def _clause(tokens: Sequence[Token], kind: QuoteKind) -> Candidate | None:
 
 
 QUOTED_SPAN: Rule[list[Candidate]] = Rule("quoted_span", quoted_span, vetoes=(NO_WORDS, TITLE_CASE_NAME))
+TRANSCRIPT_TURN: Rule[list[Candidate]] = Rule("transcript_turn", transcript_turn, vetoes=(EDITORIAL_LABEL,))
 REPORTED_CLAUSE: Rule[list[Candidate]] = Rule("reported_clause", reported_clause, vetoes=(NEGATED_VERB,))
 # Order: marked quotes first, since a reported clause that holds one needs to know it is direct.
 CANDIDATE_RULES: tuple[Rule[list[Candidate]], ...] = (
     QUOTED_SPAN,
+    TRANSCRIPT_TURN,
     Rule("according_to", according_to),
     REPORTED_CLAUSE,
 )

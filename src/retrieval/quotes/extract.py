@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..models import Article, Quote, QuoteExtraction
@@ -146,6 +146,11 @@ class _Walk:
         self.open_group = marked[-1].group if marked else None
 
     def _add(self, unit: Unit, cand: Candidate, who: Who, rule: str | None = None) -> None:
+        """Keep a quote (once per speaker, for "X and Y said"), in its paragraph's offsets."""
+        for each in (who, *who.also):
+            self._add_one(unit, cand, each if each is who else replace(each, rules=who.rules), rule)
+
+    def _add_one(self, unit: Unit, cand: Candidate, who: Who, rule: str | None) -> None:
         """Keep a quote, its speaker settled by the tally rules, in its paragraph's offsets."""
         listed, fired = tally_rules(who)
         rules = (*cand.rules, *((rule,) if rule else who.rules), *fired)

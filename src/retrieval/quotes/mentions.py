@@ -16,7 +16,7 @@ from .lexicon import DOCUMENT_NOUNS, GROUP_PRONOUNS, ORG_NOUNS, PERSON_PRONOUNS,
 from .marks import ALL_MARKS
 from .rules import Rule, first
 from .syntax import noun_phrase, outer_speech, subject_of, surface_of
-from .who import State, Who
+from .who import UNATTRIBUTED, State, Who
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _PRONOUN_PARAGRAPHS = 2
 _ISSUING_VERBS = frozenset({"issue", "release", "publish", "send", "post", "put", "circulate", "file"})
 _MODIFIER_DEPS = frozenset({"amod", "compound"})
+_SPECIFIER_DEPS = frozenset({"det", "poss", "nummod", "amod", "compound", "predet"})
 _NAME_DEPS = frozenset({"appos", "compound", "flat", "npadvmod"})
 _NAME_BREAKS = frozenset(".!?;:") | ALL_MARKS  # a name never runs across these
 
@@ -250,8 +251,15 @@ def organisation_noun(m: Mention) -> Who | None:
 
 def as_written(m: Mention) -> Who | None:
     """Any other noun speaks as written, unresolved: ‘“…,” one voter said.’"""
-    if m.head.pos_ not in {"NOUN", "PROPN"}:
+    head = m.head
+    if head.pos_ not in {"NOUN", "PROPN"}:
         return None
+    # A bare singular lower-case noun ("end" of ‘… never" end, said X’) is a fragment, not someone: the
+    # quote stays, unattributed. A speaker as written has a determiner, possessor, number or modifier
+    # ("the clip", "one voter"), is plural ("sources said") or capitalised.
+    bare = not any(c.dep_ in _SPECIFIER_DEPS for c in head.children)
+    if head.pos_ == "NOUN" and bare and head.tag_ != "NNS" and head.is_lower:
+        return Who(UNATTRIBUTED, False, "person", m.surface)
     return Who(m.surface, False, "person", m.surface)
 
 

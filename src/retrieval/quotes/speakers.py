@@ -102,6 +102,25 @@ def named_cue(cand: Candidate, at: At) -> Who | None:
     return resolve(cue, at.number, at.registry, at.state)
 
 
+def joint_subjects(cand: Candidate, at: At) -> Who | None:
+    """Each of joined subjects speaks: ‘Anna Kowalski and Tom Becker said the pier “will be rebuilt”.’"""
+    cue = cand.cue
+    if cue is None or cue.lower_ == "according" or cue.pos_ in {"NOUN", "PROPN"}:
+        return None
+    at = at.for_cue(cand)
+    subject = subject_of(cue, at.ranges)
+    if subject is None or subject.pos_ != "PROPN":
+        return None
+    joined = [c for c in subject.conjuncts if c.pos_ == "PROPN" and c.i > subject.i]
+    if not joined:
+        return None
+    found = [resolve(t, at.number, at.registry, at.state) for t in (subject, *joined)]
+    people = [who for who in found if who is not None]
+    if len(people) < 2:
+        return None
+    return replace(people[0], also=tuple(people[1:]))
+
+
 def verb_subject(cand: Candidate, at: At) -> Who | None:
     """The subject of the speech verb speaks: ‘“…,” the spokesman said.’"""
     cue = cand.cue
@@ -158,6 +177,7 @@ SPEAKER_RULES: tuple[Rule[Who | None], ...] = (
     Rule("according_to_source", according_to_source),
     Rule("speech_noun_owner", speech_noun_owner),
     Rule("named_cue", named_cue),
+    Rule("joint_subjects", joint_subjects),
     Rule("verb_subject", verb_subject),
     Rule("subjectless_verb", subjectless_verb),
     Rule("continues_context", continues_context),

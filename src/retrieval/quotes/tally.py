@@ -15,9 +15,8 @@ from .entities import Registry
 from .lexicon import GROUP_PRONOUNS, PARTY_NOUNS, PERSON_PRONOUNS
 from .marks import ALL_MARKS
 from .rules import SKIPPED, Rule, apply
-from .who import Who
+from .who import UNATTRIBUTED, Who
 
-UNATTRIBUTED = "unattributed"  # the speaker of quotes whose pronoun refers to nobody the article names
 _PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS  # "I" is a first-person narrator, kept as written
 # A quotation mark, "!", "?" or ";" inside a would-be name: what precedes is a fragment of the quote or
 # of another sentence, not part of the name ("It is good,” mayor Person150"). Full stops and commas stay:

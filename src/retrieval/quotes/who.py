@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ..models import SpeakerKind
 from .entities import Entity, Pos
 
+UNATTRIBUTED = "unattributed"  # the speaker of quotes that name no one: an unresolved pronoun, a fragment
 _CONTEXT_PARAGRAPHS = 1  # an unattributed quote continues the speaker of this many paragraphs back
 
 
@@ -20,6 +21,7 @@ class Who:
     surface: str
     entity: Entity | None = None
     rules: tuple[str, ...] = field(default=(), compare=False)
+    also: tuple[Who, ...] = field(default=(), compare=False)  # co-speakers: "X and Y said"
 
 
 @dataclass(slots=True)
