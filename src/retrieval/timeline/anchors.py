@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-import regex
-
 from ..text import STOPWORDS
 from .calendar import OutsideCalendar, moved, period
 from .model import Granularity, TemporalExpression
@@ -22,11 +20,12 @@ from .patterns import NUM
 from .reading import number
 from .tense import sentence_bounds
 
-_ANCHORED = regex.compile(
-    rf"\b(?:(?P<amount>{NUM})\s+(?P<unit>day|week|month|year)s?|(?P<the>the)\s+(?P<unit>day|week|month|year))"
-    rf"\s+(?P<dir>after|before)\s+",
-    re.IGNORECASE,
+# Found from the unit on, then the amount before it (a cheaper scan than one pattern led by every number).
+_UNIT_DIRECTION = re.compile(
+    r"\b(?P<unit>day|week|month|year)(?P<plural>s?)\s+(?P<dir>after|before)\s+", re.IGNORECASE
 )
+_UNITS: dict[str, Granularity] = {"day": "day", "week": "week", "month": "month", "year": "year"}
+_AMOUNT = re.compile(rf"\b(?P<amount>{NUM}|the)\s+$", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*|[^\sA-Za-z]")
 _DETERMINERS = frozenset("the his her its their our this that these those a an".split())
 # Words that end an event's noun phrase: prepositions, conjunctions, relative words.
@@ -87,14 +86,18 @@ def _event_words(text: str, start: int) -> tuple[int, str | None]:
 
 def _phrases(text: str) -> Iterator[_Phrase]:
     """Every ``N units after/before <event>`` of the text."""
-    for m in _ANCHORED.finditer(text):
-        amount = 1 if m["the"] else number(m["amount"])
-        if amount is None or amount > 1000:
+    for m in _UNIT_DIRECTION.finditer(text):
+        before = _AMOUNT.search(text, max(0, m.start() - 24), m.start())
+        if before is None:
             continue
+        the = before["amount"].lower() == "the"
+        amount = 1 if the else number(before["amount"])
+        if amount is None or amount > 1000 or (the and m["plural"]):
+            continue  # "the weeks before the vote" is no single week
         event_end, head = _event_words(text, m.end())
-        unit: Granularity = m["unit"].lower()
+        unit = _UNITS[m["unit"].lower()]
         sign = 1 if m["dir"].lower() == "after" else -1
-        yield _Phrase(m.start(), m.end() - 1, event_end, sign * amount, unit, head)
+        yield _Phrase(before.start(), m.end("dir"), event_end, sign * amount, unit, head)
 
 
 def _names_event(text: str, day: TemporalExpression, root: re.Pattern[str], phrase: _Phrase) -> bool:

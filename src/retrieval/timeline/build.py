@@ -32,19 +32,24 @@ def _sort_key(event: TimelineEvent) -> tuple[date, int, int]:
     return start[0], start[1], _MODIFIER_RANK.get(event.modifier, 0)
 
 
-def _event_text(paragraph: str, start: int, end: int, event: tuple[int, int] | None = None) -> str:
-    """The clause the expression dates (or its own ``event`` span), trimmed around it when very long."""
-    left, right = event if event is not None else clause_bounds(paragraph, start, end)
-    while left < right and (paragraph[left].isspace() or paragraph[left] in _EDGE):
+def _event_text(text: str, expr: TemporalExpression, paragraph: tuple[int, int]) -> str:
+    """The clause the expression dates (or its own ``event`` span), trimmed around it when very long.
+
+    Clauses are cut in the article's whole text, whose sentences are found once for the expressions
+    already (a line break always ends a sentence, so none crosses a paragraph).
+    """
+    left, right = expr.event if expr.event is not None else clause_bounds(text, expr.start, expr.end)
+    left, right = max(left, paragraph[0]), min(right, paragraph[1])
+    while left < right and (text[left].isspace() or text[left] in _EDGE):
         left += 1
-    while right > left and (paragraph[right - 1].isspace() or paragraph[right - 1] in _EDGE):
+    while right > left and (text[right - 1].isspace() or text[right - 1] in _EDGE):
         right -= 1
-    sentence = paragraph[left:right]
-    if len(sentence) <= _MAX_EVENT_CHARS:
-        return sentence
-    lo = max(left, start - _MAX_EVENT_CHARS // 2)
-    hi = min(right, end + _MAX_EVENT_CHARS // 2)
-    return ("…" if lo > left else "") + paragraph[lo:hi].strip() + ("…" if hi < right else "")
+    clause = text[left:right]
+    if len(clause) <= _MAX_EVENT_CHARS:
+        return clause
+    lo = max(left, expr.start - _MAX_EVENT_CHARS // 2)
+    hi = min(right, expr.end + _MAX_EVENT_CHARS // 2)
+    return ("…" if lo > left else "") + text[lo:hi].strip() + ("…" if hi < right else "")
 
 
 class _Speakers:
@@ -111,7 +116,7 @@ def build_timeline(article: Article, published: date | None = None, quotes: Sequ
             date=expr.value,
             expression=expr.text,
             modifier=expr.modifier,
-            text=_event_text(paragraph.text, start, end, _shifted(expr.event, offsets[index])),
+            text=_event_text(article.text, expr, (offsets[index], offsets[index] + len(paragraph.text))),
             paragraph=paragraph.number,
             speaker=speakers.at(paragraph.number, start, end),
             rules=expr.rules,
@@ -124,11 +129,6 @@ def build_timeline(article: Article, published: date | None = None, quotes: Sequ
     undated.sort(key=lambda item: (item[0], item[1]))
     events = tuple(e for _, _, e in dated) + tuple(e for _, _, e in undated)
     return Timeline(articles=(dates,), events=events)
-
-
-def _shifted(span: tuple[int, int] | None, by: int) -> tuple[int, int] | None:
-    """A span of the article's text as a span of the paragraph that starts at ``by``."""
-    return None if span is None else (span[0] - by, span[1] - by)
 
 
 def _offset(expr: TemporalExpression) -> float:
