@@ -517,3 +517,11 @@ def test_a_possessive_after_the_part_of_the_day_names_a_day_already_seen():
     published = date(2016, 9, 30)  # a Friday
     text = "He wants to bounce back from Monday night’s widely panned debate performance."
     assert _values(text, published) == {"Monday night": "2016-09-26"}
+
+
+def test_a_holiday_far_in_the_past_is_not_read_from_a_shaky_tense():
+    published = date(2016, 9, 21)
+    text = "Mrs. Clinton's donors have given less, as Election Day grows near."
+    assert _values(text, published) == {"Election Day": "2016-11-08"}  # not 2015-11-03, 323 days back
+    assert _values("Stores closed on Christmas.", date(2024, 3, 6)) == {"Christmas": "2023-12-25"}
+    assert _values("On this weekend’s broadcast of Fox News Sunday, he spoke.", published) == {}

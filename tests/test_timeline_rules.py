@@ -80,6 +80,7 @@ VETO_CASES: dict[str, tuple[str, str]] = {
     "today_in_a_name": ("She told USA Today the plan failed.", "Today"),
     "today_as_nowadays": ("He said today's youth read less.", "today's"),
     "weekday_in_a_name": ("He wrote for the Sunday Times.", "Sunday"),
+    "holiday_in_a_name": ("They sailed to Easter Island.", "Easter"),
     "capitalised_unit": ("He appeared on This Week with guests.", "This Week"),
     "not_a_future_clause": ("It was his second letter in two weeks.", "in two weeks"),
     "title_before_year": ("She was named Player of the year.", "the year"),

@@ -250,6 +250,19 @@ WEEK_OF = Rule(
 )
 
 
+_ISLAND_AFTER = re.compile(r"\s+Islands?\b")
+
+
+def holiday_in_a_name(m: Match, ctx: Context) -> bool:
+    """``Easter Island``, ``Christmas Island``: a place named after the holiday."""
+    return _ISLAND_AFTER.match(ctx.text, m.end()) is not None
+
+
+_HOLIDAY_REACH = (
+    300  # days back a past-tense holiday may lie; further, the clause's tense is not to be trusted
+)
+
+
 def holiday_rule(m: Match, ctx: Context) -> TemporalExpression | None:
     """``Thanksgiving``, ``last Christmas``, ``Election Day week``: the holiday nearest publication."""
     name = re.sub(r"\s+", " ", m["holiday"])
@@ -263,7 +276,7 @@ def holiday_rule(m: Match, ctx: Context) -> TemporalExpression | None:
     if m["hweek"]:
         return make(m, iso_week(min(days, key=lambda d: abs((d - pub).days))), "week", relative=True)
     tense = "past" if rel == "last" else "future" if rel == "next" else ctx.tense()
-    if tense == "past":
+    if tense == "past" and (rel == "last" or any(0 <= (pub - d).days <= _HOLIDAY_REACH for d in days)):
         pool = [d for d in days if d < pub] if rel == "last" else [d for d in days if d <= pub]
         found = max(pool) if pool else None
     elif tense == "future":
@@ -280,6 +293,7 @@ HOLIDAY_RULE = Rule(
         rf"(?:\b(?P<hrel>last|next|this|Last|Next|This)\s+)?\b(?P<holiday>{HOLIDAY})(?P<hweek>\s+week\b)?"
     ),
     holiday_rule,
+    vetoes=(holiday_in_a_name,),
 )
 
 

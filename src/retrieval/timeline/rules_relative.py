@@ -24,6 +24,7 @@ _NEWSPAPER_AFTER = re.compile(
     r"\s+(?:Times|Telegraph|Mirror|Express|Herald|Post|Star|Observer|Tribune|Independent|Mail|Night\s+Live"
     r"|Morning\s+Post)\b"
 )
+_NEWS_BEFORE = re.compile(r"\bNews\s+$")
 _TITLE_BEFORE = re.compile(r"\b[A-Z][a-z]+\s+of\s+$")
 _EXPLICIT_YEAR = re.compile(r"(?<![\w$£€#.,/])(?P<year>(?:1[0-9]\d\d|20\d\d)(?![\d%])(?!,\d)(?!\.\d))\b")
 _PRESENT_COPULA = re.compile(r"\b(?:(?:[Tt]oday|[Ii]t|[Tt]his)\s+is|[Ii]t['\u2019]s)\s+$")
@@ -48,8 +49,9 @@ def today_as_nowadays(m: Match, ctx: Context) -> bool:
 
 
 def weekday_in_a_name(m: Match, ctx: Context) -> bool:
-    """``the Sunday Times``, ``Saturday Night Live``: a weekday naming a paper or a show."""
-    return _NEWSPAPER_AFTER.match(ctx.text, m.end()) is not None
+    """``the Sunday Times``, ``Fox News Sunday``: a weekday naming a paper or a show."""
+    name_before = _NEWS_BEFORE.search(ctx.text, max(0, m.start("weekday") - 6), m.start("weekday"))
+    return _NEWSPAPER_AFTER.match(ctx.text, m.end()) is not None or name_before is not None
 
 
 def capitalised_unit(m: Match, ctx: Context) -> bool:
