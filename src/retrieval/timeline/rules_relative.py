@@ -317,7 +317,7 @@ def _pointer(start: int, end: int, text: str, granularity: Granularity) -> Tempo
 
 
 def anaphor(m: Match, ctx: Context) -> TemporalExpression | None:
-    """``that year``, ``the following month``, ``earlier that day``: dated by the ``anaphor`` pass."""
+    """``that year``, ``the following month``, ``earlier that day``: dated by the ``anaphor_shift`` pass."""
     return _pointer(m.start(), m.end(), m.group(), m["aunit"].lower())
 
 
