@@ -23,6 +23,7 @@ from .onnx_query import (
     PROBES,
     SPEC_FILE,
     TOKENIZER_FILE,
+    WEIGHTS_FILE,
     ExportSpec,
     OnnxQueryEncoder,
 )
@@ -54,7 +55,8 @@ def export_files(model: SentenceTransformer) -> dict[str, bytes]:
         (folder / SPEC_FILE).write_bytes(spec.to_json())
         # The export must reproduce the reference before anyone uses it (ExportUnusable otherwise).
         OnnxQueryEncoder(folder, spec, "export-check").check()
-        return {name: (folder / name).read_bytes() for name in (MODEL_FILE, TOKENIZER_FILE, SPEC_FILE)}
+        names = (MODEL_FILE, WEIGHTS_FILE, TOKENIZER_FILE, SPEC_FILE)
+        return {name: (folder / name).read_bytes() for name in names}
 
 
 def _spec(model: SentenceTransformer) -> ExportSpec:
@@ -121,7 +123,9 @@ def _tokenizer(model: SentenceTransformer) -> Any:  # noqa: ANN401 - tokenizers.
 
 
 def _export_transformer(model: SentenceTransformer, inputs: tuple[str, ...], path: Path) -> None:
-    """The transformer as ONNX: token vectors out, batch and sequence axes dynamic."""
+    """The transformer as ONNX: token vectors out, batch and sequence axes dynamic; the weights in
+    WEIGHTS_FILE beside ``path``."""
+    import onnx
     import torch
 
     transformer: torch.nn.Module = model[0].auto_model  # type: ignore[assignment]
@@ -151,7 +155,7 @@ def _export_transformer(model: SentenceTransformer, inputs: tuple[str, ...], pat
             torch.onnx.export(
                 TokenVectors(),
                 tuple(example[name] for name in inputs),
-                str(path),
+                str(path.with_suffix(".traced.onnx")),
                 input_names=list(inputs),
                 output_names=["token_vectors"],
                 dynamic_axes=axes,
@@ -161,3 +165,12 @@ def _export_transformer(model: SentenceTransformer, inputs: tuple[str, ...], pat
             )
     finally:
         transformer.train(was_training)
+    graph = onnx.load(str(path.with_suffix(".traced.onnx")))
+    onnx.save_model(
+        graph,
+        str(path),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=WEIGHTS_FILE,
+        size_threshold=1024,
+    )

@@ -5,12 +5,16 @@ model's transformer, its tokenizer and the pooling its config names, so the firs
 (``onnx_export.py``, the one place torch runs for this) into the cache, and later processes encode questions
 here with ``onnxruntime`` and ``tokenizers``, never importing torch, transformers or sentence-transformers.
 
-An export is one cache entry of kind ``onnx``: ``model.onnx`` (the transformer, fp32, dynamic batch and
-sequence axes), ``tokenizer.json`` (with the reference's truncation and padding), and ``export.json`` (the
-input names, pooling, normalisation, and probe texts with the reference's vectors for them). Its key covers
-the model and the versions of the libraries that made the reference vectors, so a new model or a new torch
-or transformers makes a new export. On load the probes are encoded again and must agree with the reference
-to ``MIN_AGREEMENT``: a stale or damaged export is dropped and rebuilt, never used.
+An export is one cache entry of kind ``onnx``:
+- ``model.onnx``: the transformer's graph, fp32, with dynamic batch and sequence axes;
+- ``model.onnx.data``: its weights, which onnxruntime maps instead of parsing and copying 90 MB (about
+  70 MB less peak memory, and a faster start);
+- ``tokenizer.json``: the reference's tokenizer with its truncation and padding;
+- ``export.json``: input names, pooling, normalisation, and the reference's vectors of probe texts.
+
+Its key covers the model and the versions of the libraries that made the reference vectors, so a new model
+or a new torch or transformers makes a new export. On load the probes are encoded again and must agree with
+the reference to ``MIN_AGREEMENT``: a stale or damaged export is dropped and rebuilt, never used.
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ from .cache import Cache, make_key
 log = logging.getLogger(__name__)
 
 KIND = "onnx"
-EXPORT_FORMAT = 1
+EXPORT_FORMAT = 2
 MODEL_FILE = "model.onnx"
+WEIGHTS_FILE = "model.onnx.data"  # the external data of MODEL_FILE
 TOKENIZER_FILE = "tokenizer.json"
 SPEC_FILE = "export.json"
 # Query vectors from the export agree with the reference to at least this cosine, or it is not used.
