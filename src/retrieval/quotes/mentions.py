@@ -15,7 +15,7 @@ from .entities import Entity, Pos, Registry
 from .lexicon import DOCUMENT_NOUNS, GROUP_PRONOUNS, ORG_NOUNS, PERSON_PRONOUNS, PERSON_ROLES
 from .marks import ALL_MARKS
 from .rules import Rule, first
-from .syntax import noun_phrase, outer_speech, subject_of, surface_of
+from .syntax import noun_phrase, subject_of, surface_of
 from .who import UNATTRIBUTED, State, Who
 
 if TYPE_CHECKING:
@@ -85,18 +85,6 @@ def _breaks(tok: Token) -> bool:
 def _is_pronoun(head: Token) -> bool:
     """Whether a mention is a pronoun."""
     return head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS
-
-
-def reported_clause_pronoun(m: Mention) -> Who | None:
-    """A pronoun in a reported clause is its speaker: ‘Lynch said she recalled “…”’ is Lynch."""
-    head = m.head
-    if not _is_pronoun(head) or head.head.i == head.i:
-        return None
-    outer = outer_speech(head.head, ())
-    subject = subject_of(outer) if outer is not None else None
-    if subject is None or subject.pos_ == "PRON" or subject.i == head.i:
-        return None
-    return resolve(subject, m.number, m.registry, m.state)
 
 
 def pronoun(m: Mention) -> Who | None:
@@ -265,7 +253,6 @@ def as_written(m: Mention) -> Who | None:
 
 # Order matters: the first rule that gives a speaker wins.
 MENTION_RULES: tuple[Rule[Who | None], ...] = (
-    Rule("reported_clause_pronoun", reported_clause_pronoun),
     Rule("pronoun", pronoun),
     Rule("apposed_name", apposed_name),
     Rule("document_issuer", document_issuer),

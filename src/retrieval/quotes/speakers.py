@@ -121,6 +121,19 @@ def joint_subjects(cand: Candidate, at: At) -> Who | None:
     return replace(people[0], also=tuple(people[1:]))
 
 
+def nested_reporting(cand: Candidate, at: At) -> Who | None:
+    """Words reported in someone's report are the reporter's: ‘Trump said Clinton called it “a disaster”.’"""
+    cue = cand.cue
+    if cue is None or cue.lower_ == "according" or cue.pos_ in {"NOUN", "PROPN"}:
+        return None
+    at = at.for_cue(cand)
+    outer = outer_speech(cue, at.ranges)
+    subject = subject_of(outer, at.ranges) if outer is not None else None
+    if subject is None or not can_speak(subject, at.number, at.registry):
+        return None
+    return resolve(subject, at.number, at.registry, at.state)
+
+
 def verb_subject(cand: Candidate, at: At) -> Who | None:
     """The subject of the speech verb speaks: ‘“…,” the spokesman said.’"""
     cue = cand.cue
@@ -177,6 +190,7 @@ SPEAKER_RULES: tuple[Rule[Who | None], ...] = (
     Rule("according_to_source", according_to_source),
     Rule("speech_noun_owner", speech_noun_owner),
     Rule("named_cue", named_cue),
+    Rule("nested_reporting", nested_reporting),
     Rule("joint_subjects", joint_subjects),
     Rule("verb_subject", verb_subject),
     Rule("subjectless_verb", subjectless_verb),
