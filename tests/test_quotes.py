@@ -49,6 +49,7 @@ EXPECTED = {
     17: "Shi Yi",
     18: "Shi Yi",
     19: "U.S. Navy’s Seventh Fleet",
+    20: "U.S. Navy’s Seventh Fleet",  # "“…”, is in the same note. “…,” he added."
 }
 
 

@@ -30,7 +30,7 @@ __all__ = ["EXTRACTOR_VERSION", "WINDOW_CHARS", "extract_quotes", "windows"]
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "quotes-7"  # bump whenever the output changes: results are cached by it
+EXTRACTOR_VERSION = "quotes-8"  # bump whenever the output changes: results are cached by it
 # What the parser itself may raise on text it cannot take (spaCy's E088 and kin are ValueErrors): the
 # article's quotes are then unknown, never "none". Errors of the rules are handled rule by rule.
 _PARSER_ERRORS = (ValueError, MemoryError)

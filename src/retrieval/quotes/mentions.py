@@ -164,6 +164,8 @@ def _pronoun_speaker(
         return Who(entity.name, True, kind, surface, entity)
     if last is not None and last[0][0] >= number - _PRONOUN_PARAGRAPHS and last[1].kind == kind:
         return last[1]
+    if last is not None and last[0][0] == number and state.issuer is not None and last[1] == state.issuer:
+        return last[1]  # "“…”, is in the same note. “…,” he added.": the note's issuer speaks on
     return Who(surface, False, kind, surface)
 
 
