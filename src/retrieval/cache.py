@@ -16,9 +16,9 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ def make_key(parts: Mapping[str, Any]) -> str:
     return digest(json.dumps(parts, sort_keys=True, default=str).encode())[:32]
 
 
+T = TypeVar("T")
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old was left by a killed writer
 
 
@@ -67,6 +68,36 @@ class Cache:
 
     def load(self, kind: str, key: str) -> dict[str, bytes] | None:
         """The files of an entry by name, or None when it is absent, incomplete or corrupt."""
+
+        def read(entry: Path, files: dict[str, str]) -> dict[str, bytes]:
+            out = {}
+            for name, checksum in files.items():
+                data = (entry / name).read_bytes()
+                if digest(data) != checksum:
+                    raise ValueError(f"checksum mismatch in {name}")
+                out[name] = data
+            return out
+
+        return self._open(kind, key, read)
+
+    def entry_path(self, kind: str, key: str, *, verify: tuple[str, ...] = ()) -> Path | None:
+        """The folder of a complete entry, for files too large to read whole (the ONNX export); None when
+        absent. Only the files named in ``verify`` are checksummed; the caller checks the others itself."""
+
+        def check(entry: Path, files: dict[str, str]) -> Path:
+            for name, checksum in files.items():
+                path = entry / name
+                if not path.is_file():
+                    raise ValueError(f"{name} is missing")
+                if name in verify and digest(path.read_bytes()) != checksum:
+                    raise ValueError(f"checksum mismatch in {name}")
+            return entry
+
+        return self._open(kind, key, check)
+
+    def _open(self, kind: str, key: str, read: Callable[[Path, dict[str, str]], T]) -> T | None:
+        """``read(entry folder, manifest files)``, or None when the entry is absent, incomplete or corrupt
+        (a corrupt one is removed, so it is rebuilt)."""
         if not self._usable():
             return None
         assert self.root is not None
@@ -76,14 +107,7 @@ class Cache:
                 # Not corruption of an entry: saving replaces the path with a folder.
                 log.info("cache path under %s is not a directory; it will be replaced", self.root / kind)
                 return None
-            manifest = json.loads((entry / MANIFEST).read_bytes())
-            files = manifest["files"]
-            out = {}
-            for name, checksum in files.items():
-                data = (entry / name).read_bytes()
-                if digest(data) != checksum:
-                    raise ValueError(f"checksum mismatch in {name}")
-                out[name] = data
+            return read(entry, json.loads((entry / MANIFEST).read_bytes())["files"])
         except FileNotFoundError:
             return None
         except PermissionError as exc:
@@ -93,35 +117,6 @@ class Cache:
             log.warning("cache entry %s is corrupt (%s); rebuilding it", entry, exc)
             shutil.rmtree(entry, ignore_errors=True)
             return None
-        return out
-
-    def entry_path(self, kind: str, key: str, *, verify: tuple[str, ...] = ()) -> Path | None:
-        """The folder of a complete entry, for files too large to read whole (the ONNX export); None when
-        absent. Only the files named in ``verify`` are checksummed; the caller checks the others itself."""
-        if not self._usable():
-            return None
-        assert self.root is not None
-        entry = self.root / kind / key
-        try:
-            if _wrong_kind(self.root / kind) or _wrong_kind(entry):
-                return None
-            files = json.loads((entry / MANIFEST).read_bytes())["files"]
-            for name, checksum in files.items():
-                path = entry / name
-                if name in verify and digest(path.read_bytes()) != checksum:
-                    raise ValueError(f"checksum mismatch in {name}")
-                if not path.is_file():
-                    raise ValueError(f"{name} is missing")
-        except FileNotFoundError:
-            return None
-        except PermissionError as exc:
-            self._off(f"{exc.strerror}: {exc.filename}")
-            return None
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            log.warning("cache entry %s is corrupt (%s); rebuilding it", entry, exc)
-            shutil.rmtree(entry, ignore_errors=True)
-            return None
-        return entry
 
     def remove(self, kind: str, key: str) -> None:
         """Delete an entry (one found stale by its user); nothing happens when there is none."""
