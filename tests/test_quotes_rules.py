@@ -229,11 +229,42 @@ def _boom(*_args):
     raise KeyError("boom")
 
 
-def _swap_first_cue_rule(monkeypatch):
+def _break_first_rule(monkeypatch, stage: str) -> None:
+    """Put a rule that raises first in one stage's list."""
+    import retrieval.quotes.candidates as candidates
     import retrieval.quotes.cues as cues
+    import retrieval.quotes.mentions as mentions
+    import retrieval.quotes.speakers as speakers
+    import retrieval.quotes.tally as tally
 
-    broken = Rule("broken_rule", _boom)
-    monkeypatch.setattr(cues, "CUE_RULES", (broken, *cues.CUE_RULES))
+    module, name = {
+        "candidates": (candidates, "CANDIDATE_RULES"),
+        "cues": (cues, "CUE_RULES"),
+        "speakers": (speakers, "SPEAKER_RULES"),
+        "mentions": (mentions, "MENTION_RULES"),
+        "tally": (tally, "TALLY_RULES"),
+    }[stage]
+    monkeypatch.setattr(module, name, (Rule("broken_rule", _boom), *getattr(module, name)))
+
+
+def _swap_first_cue_rule(monkeypatch):
+    _break_first_rule(monkeypatch, "cues")
+
+
+@pytest.mark.parametrize("stage", list(RULE_LISTS))
+def test_a_failing_rule_in_any_stage_fails_in_strict_mode_and_is_skipped_by_name_outside(
+    stage, monkeypatch, caplog
+):
+    _break_first_rule(monkeypatch, stage)
+    text = "“We will appeal,” Anna Kowalski said."
+    with pytest.raises(RuleError, match="broken_rule"):
+        extract(text)
+    monkeypatch.setenv("NEWSDESK_STRICT", "0")
+    with caplog.at_level(logging.WARNING):
+        result = extract_quotes(parse_article(text.encode(), article_id="t"))
+    assert result.complete and "broken_rule" in caplog.text
+    for quote in result.quotes:  # whatever survives is still well formed
+        assert quote.rules and quote.speaker
 
 
 def test_a_rule_that_raises_fails_under_strict_mode(monkeypatch):

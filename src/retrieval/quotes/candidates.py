@@ -15,7 +15,7 @@ from ..models import QuoteKind
 from .lexicon import INDIRECT_VERBS, NAME_FUNCTION_WORDS, NAMING_NOUNS
 from .marks import ALL_MARKS, MarkSpan
 from .parse import Unit
-from .rules import Rule, apply, vetoed
+from .rules import SKIPPED, Rule, apply, vetoed
 from .syntax import in_quotes, is_cue, lemma, quote_ranges, tokens_in
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ class Candidate:
     cue_paragraph: int | None = None  # set when the cue lies in the paragraph before ("He said:")
     marked: Marked | None = None
     rules: list[str] = field(default_factory=list)
+    skipped: bool = False  # a rule failed on it (outside strict mode): it is dropped
 
 
 def find_candidates(para: Para) -> list[Candidate]:
@@ -90,7 +91,9 @@ def find_candidates(para: Para) -> list[Candidate]:
     found: list[Candidate] = []
     for rule in CANDIDATE_RULES:
         got = apply(rule, para, where=f"paragraph {para.number}")
-        for cand in got or ():
+        if got is SKIPPED:
+            continue
+        for cand in got:
             cand.rules.insert(0, rule.name)
             found.append(cand)
         if rule.name == "quoted_span":

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .candidates import Candidate, Para
 from .lexicon import DOCUMENT_NOUNS
-from .rules import Rule, first
+from .rules import SKIPPED, Rule, first
 from .syntax import governing_cue, in_quotes, is_cue
 
 if TYPE_CHECKING:
@@ -30,7 +30,9 @@ def attribute_cue(para: Para, cand: Candidate) -> None:
     if cand.marked is None:
         return
     found = first(CUE_RULES, cand.kind, para, cand, where=f"paragraph {para.number}")
-    if found is not None:
+    if found is SKIPPED:
+        cand.skipped = True
+    elif found is not None:
         cand.rules.append(found[1])
     cand.needs_context = cand.cue is None and cand.label is None
 

@@ -60,6 +60,12 @@ def _parse(parts: list[Unit], progress: Callable[[int], object] | None) -> list[
     return parse(parts, progress)
 
 
+def _kept(cand: Candidate) -> bool:
+    """Whether a candidate goes on: not skipped by a failing rule, and no partial quote nobody speaks
+    (a scare quote or a name)."""
+    return not cand.skipped and (cand.marked is None or bool(cand.cue or cand.label) or cand.kind == "direct")
+
+
 @dataclass(slots=True)
 class _Pending:
     """A piece of a multi-paragraph quote whose attribution comes later: decided at the end."""
@@ -111,8 +117,7 @@ class _Walk:
         candidates = find_candidates(para)
         for cand in candidates:
             attribute_cue(para, cand)
-        # A partial quote nobody is said to speak is a scare quote or a name: dropped.
-        candidates = [c for c in candidates if c.marked is None or c.cue or c.label or c.kind == "direct"]
+        candidates = [c for c in candidates if _kept(c)]
         self._link(index, para, [c for c in candidates if c.marked is not None])
         candidates.sort(key=lambda c: c.start)
         at = At(para.number, self.registry, self.state, para.ranges)

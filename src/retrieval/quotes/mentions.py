@@ -14,7 +14,7 @@ from ..models import SpeakerKind
 from .entities import Entity, Pos, Registry
 from .lexicon import DOCUMENT_NOUNS, GROUP_PRONOUNS, ORG_NOUNS, PERSON_PRONOUNS, PERSON_ROLES
 from .marks import ALL_MARKS
-from .rules import Rule, first
+from .rules import SKIPPED, Rule, first
 from .syntax import noun_phrase, subject_of, surface_of
 from .who import UNATTRIBUTED, State, Who
 
@@ -56,7 +56,9 @@ def resolve(head: Token, number: int, registry: Registry, state: State) -> Who |
     )
     mention = Mention(head, number, registry, state, tokens, surface_of(tokens), head.lemma_.lower(), entity)
     found = first(MENTION_RULES, None, mention, where=f"paragraph {number}")
-    return replace(found[0], rules=(found[1],)) if found is not None else None
+    if found is None or found is SKIPPED:
+        return None
+    return replace(found[0], rules=(found[1],))
 
 
 def name_tokens(tokens: list[Token], head: Token) -> list[Token]:

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 STRICT_ENV = "NEWSDESK_STRICT"
+_FAILURES_KEPT = 100  # where a rule failed, for a debugging session; a long-running bot keeps no more
 
 
 class RuleError(RuntimeError):
@@ -79,7 +80,8 @@ def apply(rule: Rule[R], *args: object, where: str = "") -> R:
             log.warning(
                 "quote rule %s failed on %s (item skipped): %s: %s", rule.name, where, type(exc).__name__, exc
             )
-        rule.failures.append(where)
+        if len(rule.failures) < _FAILURES_KEPT:
+            rule.failures.append(where)
         log.debug("quote rule %s failed on %s", rule.name, where, exc_info=True)
         return SKIPPED
 
@@ -89,14 +91,14 @@ def first(
 ) -> tuple[Any, str] | None:
     """The result of the first rule (in order, past its gate) that gives one, with that rule's name.
 
-    A rule that raised (outside strict mode) skips the item: no later rule is tried for it.
+    A rule that raised (outside strict mode) skips the item: no later rule is tried, ``SKIPPED`` is returned.
     """
     for rule in rules:
         if kind is not None and not rule.admits(kind):
             continue
         found = apply(rule, *args, where=where)
         if found is SKIPPED:
-            return None
+            return SKIPPED
         if found is not None and found is not False:
             return found, rule.name
     return None

@@ -14,7 +14,7 @@ from .candidates import Candidate
 from .entities import Registry
 from .lexicon import DOCUMENT_NOUNS, ORG_NOUNS, PERSON_ROLES, SPEECH_NOUNS
 from .mentions import resolve
-from .rules import Rule, first
+from .rules import SKIPPED, Rule, first
 from .syntax import Ranges, outer_speech, subject_of
 from .who import State, Who, context_speaker
 
@@ -49,7 +49,7 @@ class At:
 def attribute(cand: Candidate, at: At) -> Who | None:
     """The speaker of a candidate (and the rules that found it), or None to drop it."""
     found = first(SPEAKER_RULES, None, cand, at, where=f"paragraph {at.number}")
-    if found is None:
+    if found is None or found is SKIPPED:
         return None
     who, name = found
     return replace(who, rules=(name, *who.rules))
