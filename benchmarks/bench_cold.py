@@ -1,7 +1,7 @@
 """Cold and warm question answering through the ONNX query path, against raw sentence-transformers and raw
 onnxruntime processes, all in one run.
 
-Usage: python benchmarks/bench_cold.py [--runs 7] [--rounds 3] [--no-bot] [--no-agreement] [--json]
+Usage: python benchmarks/bench_cold.py [--runs 7] [--rounds 3] [--no-bot] [--no-agreement] [--json] [--save F]
 
 (a) cold processes with a warm cache (index and export made beforehand), started in interleaved rounds so
     each variant sees the same machine load; median and best wall time, and peak RSS, of:
@@ -10,7 +10,8 @@ Usage: python benchmarks/bench_cold.py [--runs 7] [--rounds 3] [--no-bot] [--no-
     ``python -m retrieval ask`` with NEWSDESK_QUERY_BACKEND=onnx and =torch, for a question that needs
     spaCy (a capitalised name) and one that question.py may answer without it;
 (b) warm latency in one process, p50/p95 over the project's questions: raw sentence-transformers encode,
-    raw onnxruntime encode, the query encoder, and a whole ``ask`` on each backend;
+    raw onnxruntime encode, the query encoder, the question's analysis (spaCy, when question.py asks for
+    it), and a whole ``ask`` on each backend;
 (c) peak RSS of the bot (``python -m bot`` against the local Discord fake) with the bundled article, after
     answering one /ask, on each backend;
 (d) agreement on the dev QA set (../shared/data/polnear-dev-qa.jsonl, read as eval_retrieval.py does):
@@ -185,6 +186,7 @@ def warm(tmp: Path, rounds: int) -> dict[str, object]:
 
     from retrieval.article import load_articles
     from retrieval.config import RetrievalSettings
+    from retrieval.question import analyse
     from retrieval.service import Newsdesk
 
     questions_json = json.loads((ROOT / "benchmarks/questions.json").read_text())
@@ -226,16 +228,20 @@ def warm(tmp: Path, rounds: int) -> dict[str, object]:
         ),
         "raw onnxruntime encode": raw_ort,
         "query encoder (onnx)": lambda q: encoder.encode([q]),
+        "question analysis (question.py)": analyse,
         "ask, onnx": lambda q: desks["onnx"].ask(q),
         "ask, torch": lambda q: desks["torch"].ask(q),
     }
     times: dict[str, list[float]] = {name: [] for name in steps}
     load_before = load()
+    order = list(steps)
     for _ in range(rounds):
         for q in questions:
-            for name, step in steps.items():  # interleaved: the same moment's load for each
+            # Interleaved, so each step sees the same moment's load; rotated, so none always runs first.
+            order = order[1:] + order[:1]
+            for name in order:
                 start = time.perf_counter()
-                step(q)
+                steps[name](q)
                 times[name].append((time.perf_counter() - start) * 1000)
     raw = statistics.median(times["raw onnxruntime encode"])
     return {
@@ -412,6 +418,7 @@ def main() -> int:
     parser.add_argument("--no-bot", action="store_true")
     parser.add_argument("--no-agreement", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--save", type=Path, metavar="PATH", help="also write the results as JSON here")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     results: dict[str, object] = {}
@@ -422,6 +429,8 @@ def main() -> int:
         results["bot"] = None if args.no_bot else bot(tmp)
         results["agreement"] = None if args.no_agreement else agreement(tmp)
     results["install"] = install_size()
+    if args.save:
+        args.save.write_text(json.dumps(results, indent=2))
     if args.json:
         print(json.dumps(results, indent=2))
     else:
