@@ -14,7 +14,6 @@ from bot.cogs.admin import OWNER_ONLY, AdminCog
 from bot.cogs.article import APOLOGY, ASK_RATE, ArticleCog, user_message
 from bot.paging import NOT_YOURS, Pager
 from retrieval.errors import (
-    FeatureUnavailable,
     NewsdeskError,
     QuestionError,
     UnknownArticleError,
@@ -104,7 +103,7 @@ async def test_cooldown_gets_a_polite_ephemeral_reply(cog):
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (FeatureUnavailable("quotes are not built"), "isn't available in this version of newsdesk"),
+        (NewsdeskError("x: quote extraction failed (the log says why)"), "X: quote extraction failed"),
         (UnknownSpeakerError("Bob", ["Tom Becker", "Ana Silva"]), "No speaker matches “Bob”"),
         (QuestionError("the question is empty"), "I can't use that question: the question is empty"),
         (UnknownArticleError("no article named 'x'"), "No article named 'x'"),
@@ -155,8 +154,8 @@ async def test_article_autocomplete_offers_articles_by_title_with_the_id_as_valu
     assert [c.value for c in await cog.article_autocomplete(mock_interaction(), "city")] == ["budget"]
 
 
-async def test_speaker_autocomplete_offers_nothing_when_the_feature_is_missing(cog, desk):
-    desk.speakers.side_effect = FeatureUnavailable("not yet")
+async def test_speaker_autocomplete_offers_nothing_when_quotes_cannot_be_extracted(cog, desk):
+    desk.speakers.side_effect = NewsdeskError("x: quote extraction failed (the log says why)")
     assert await cog.speaker_autocomplete(mock_interaction(), "t") == []
 
 

@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.__main__ import EXIT_CONFIG, EXIT_UNREACHABLE, serve
 from bot.client import NewsdeskBot
 from bot.cogs.article import ASK_RATE
-from retrieval.errors import FeatureUnavailable
+from retrieval.errors import NewsdeskError
 from retrieval.models import Quote, Speaker
 from retrieval.service import Newsdesk
 from tests.bot_helpers import bot_settings, make_newsdesk, running_bot
@@ -220,12 +220,12 @@ async def test_a_failing_handler_apologises_ephemerally_and_logs_the_traceback(f
     assert records and "index exploded" in str(records[0].exc_info[1].__cause__ or records[0].exc_info[1])
 
 
-async def test_a_feature_not_landed_yet_says_it_is_unavailable(fake):
-    desk = failing_newsdesk(timeline=FeatureUnavailable("the timeline is not built yet"))
+async def test_a_failed_quote_extraction_is_one_ephemeral_line(fake):
+    desk = failing_newsdesk(timeline=NewsdeskError("harbour: quote extraction failed (the log says why)"))
     async with running_bot(fake, desk):
         sent = await followup(fake, await fake.command("timeline"))
     assert sent.flags & EPHEMERAL
-    assert "isn't available" in sent.content and "timeline is not built yet" in sent.content
+    assert sent.content == "Harbour: quote extraction failed (the log says why)"
 
 
 async def test_long_quote_lists_page_with_buttons(fake):

@@ -18,7 +18,6 @@ from bot.server import default_article, settings_for
 from retrieval.community.answers import AnswerRecord, thread_name
 from retrieval.community.cooldown import Cooldowns
 from retrieval.errors import (
-    FeatureUnavailable,
     NewsdeskError,
     QuestionError,
     UnknownArticleError,
@@ -57,8 +56,6 @@ def user_message(error: NewsdeskError) -> str:
             else ""
         )
         text = f"No speaker matches “{error.name}”. Speakers: {known}{more}."
-    elif isinstance(error, FeatureUnavailable):
-        text = f"That isn't available in this version of newsdesk: {error}"
     elif isinstance(error, QuestionError):
         text = f"I can't use that question: {error}"
     else:

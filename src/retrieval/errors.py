@@ -27,7 +27,3 @@ class UnknownSpeakerError(NewsdeskError):
         self.known = known
         listing = ", ".join(known) if known else "none"
         super().__init__(f"no speaker matches {name!r}; known speakers: {listing}")
-
-
-class FeatureUnavailable(NewsdeskError):
-    """A feature whose component is not installed or not built in this version."""
