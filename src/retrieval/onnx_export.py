@@ -3,7 +3,7 @@
 The one place torch runs for ``onnx_query``: called by the process that builds an index (it has the model
 loaded already) or that found the export missing or stale. Only the module stack ``Transformer``,
 ``Pooling`` (mean, cls or max), optional ``Normalize`` is exported; pooling and normalisation are
-re-done in numpy from the spec. The export is checked against the reference before it is kept.
+re-done in numpy from the spec.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from .onnx_query import (
     TOKENIZER_FILE,
     WEIGHTS_FILE,
     ExportSpec,
-    OnnxQueryEncoder,
 )
 
 if TYPE_CHECKING:
@@ -41,10 +40,10 @@ class UnsupportedModel(Exception):
 
 
 def export_files(model: SentenceTransformer) -> dict[str, bytes]:
-    """model.onnx, tokenizer.json and export.json for ``model``, checked against it on the probes.
+    """The export's files for ``model``, with the reference's vectors of the probe texts.
 
-    UnsupportedModel when the model has modules the query path does not reproduce; ExportUnusable when
-    the exported model disagrees with the reference.
+    UnsupportedModel when the model has modules the query path does not reproduce. Whether the export
+    reproduces the reference is checked where it is loaded (``OnnxQueryEncoder.open``), every time.
     """
     spec = _spec(model)
     tokenizer = _tokenizer(model)
@@ -53,8 +52,6 @@ def export_files(model: SentenceTransformer) -> dict[str, bytes]:
         (folder / TOKENIZER_FILE).write_text(tokenizer.to_str())
         _export_transformer(model, spec.inputs, folder / MODEL_FILE)
         (folder / SPEC_FILE).write_bytes(spec.to_json())
-        # The export must reproduce the reference before anyone uses it (ExportUnusable otherwise).
-        OnnxQueryEncoder(folder, spec, "export-check").check()
         names = (MODEL_FILE, WEIGHTS_FILE, TOKENIZER_FILE, SPEC_FILE)
         return {name: (folder / name).read_bytes() for name in names}
 
