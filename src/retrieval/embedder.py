@@ -65,6 +65,7 @@ class SentenceTransformerEmbedder:
         self.model_path = model_path or packaged_model_path()
         self.device = device
         self.batch_size = batch_size
+        self.packaged = model_path is None  # versioned by its package, not by its files
         if model_path is None:
             self.model_id = f"{MODEL_PACKAGE}=={metadata.version(MODEL_PACKAGE)}"
         else:
@@ -164,8 +165,7 @@ class DualEmbedder:
         """The export's cache key: the model and the library versions that make the reference vectors."""
         from .onnx_query import export_key
 
-        packaged = self.model_id.startswith(f"{MODEL_PACKAGE}==")
-        return export_key(self.model_id, None if packaged else self.reference.model_path)
+        return export_key(self.model_id, None if self.reference.packaged else self.reference.model_path)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Index vectors, by sentence-transformers (the reference); exports the model if it is not yet."""
