@@ -134,6 +134,9 @@ TABLE: dict[str, list[tuple[str, str | None, str | None]]] = {
         )
     ],
     # mentions
+    "reported_clause_pronoun": [
+        ("Lynch said she told the board the pier would be rebuilt by May.", "the pier would", "Lynch")
+    ],
     "pronoun": [("Anna Kowalski met voters. “We will wait,” she said.", "We will wait", "Anna Kowalski")],
     "apposed_name": [
         (

@@ -15,7 +15,7 @@ from .entities import Entity, Pos, Registry
 from .lexicon import DOCUMENT_NOUNS, GROUP_PRONOUNS, ORG_NOUNS, PERSON_PRONOUNS, PERSON_ROLES
 from .marks import ALL_MARKS
 from .rules import SKIPPED, Rule, first
-from .syntax import noun_phrase, subject_of, surface_of
+from .syntax import noun_phrase, outer_speech, subject_of, surface_of
 from .who import UNATTRIBUTED, State, Who
 
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 _PRONOUN_PARAGRAPHS = 2
 _ISSUING_VERBS = frozenset({"issue", "release", "publish", "send", "post", "put", "circulate", "file"})
 _MODIFIER_DEPS = frozenset({"amod", "compound"})
-_SPECIFIER_DEPS = frozenset({"det", "poss", "nummod", "amod", "compound", "predet"})
 _NAME_DEPS = frozenset({"appos", "compound", "flat", "npadvmod"})
 _NAME_BREAKS = frozenset(".!?;:") | ALL_MARKS  # a name never runs across these
 
@@ -87,6 +86,18 @@ def _breaks(tok: Token) -> bool:
 def _is_pronoun(head: Token) -> bool:
     """Whether a mention is a pronoun."""
     return head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS
+
+
+def reported_clause_pronoun(m: Mention) -> Who | None:
+    """A pronoun in a reported clause is its speaker: ‘Lynch said she recalled “…”’ is Lynch."""
+    head = m.head
+    if not _is_pronoun(head) or head.head.i == head.i:
+        return None
+    outer = outer_speech(head.head, ())
+    subject = subject_of(outer) if outer is not None else None
+    if subject is None or subject.pos_ == "PRON" or subject.i == head.i:
+        return None
+    return resolve(subject, m.number, m.registry, m.state)
 
 
 def pronoun(m: Mention) -> Who | None:
@@ -246,17 +257,17 @@ def as_written(m: Mention) -> Who | None:
     head = m.head
     if head.pos_ not in {"NOUN", "PROPN"}:
         return None
-    # A bare singular lower-case noun ("end" of ‘… never" end, said X’) is a fragment, not someone: the
-    # quote stays, unattributed. A speaker as written has a determiner, possessor, number or modifier
-    # ("the clip", "one voter"), is plural ("sources said") or capitalised.
-    bare = not any(c.dep_ in _SPECIFIER_DEPS for c in head.children)
-    if head.pos_ == "NOUN" and bare and head.tag_ != "NNS" and head.is_lower:
+    # A lone singular lower-case noun ("end" of ‘… never" end, said X’) is a fragment, not someone: the
+    # quote stays, unattributed. A speaker as written is a phrase ("the clip", "one voter", "member of
+    # the panel"), plural ("sources said") or capitalised.
+    if head.pos_ == "NOUN" and len(m.tokens) == 1 and head.tag_ != "NNS" and head.is_lower:
         return Who(UNATTRIBUTED, False, "person", m.surface)
     return Who(m.surface, False, "person", m.surface)
 
 
 # Order matters: the first rule that gives a speaker wins.
 MENTION_RULES: tuple[Rule[Who | None], ...] = (
+    Rule("reported_clause_pronoun", reported_clause_pronoun),
     Rule("pronoun", pronoun),
     Rule("apposed_name", apposed_name),
     Rule("document_issuer", document_issuer),

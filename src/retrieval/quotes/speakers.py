@@ -48,7 +48,7 @@ class At:
 
 def attribute(cand: Candidate, at: At) -> Who | None:
     """The speaker of a candidate (and the rules that found it), or None to drop it."""
-    found = first(SPEAKER_RULES, None, cand, at, where=f"paragraph {at.number}")
+    found = first(SPEAKER_RULES, cand.kind, cand, at, where=f"paragraph {at.number}")
     if found is None or found is SKIPPED:
         return None
     who, name = found
@@ -190,7 +190,8 @@ SPEAKER_RULES: tuple[Rule[Who | None], ...] = (
     Rule("according_to_source", according_to_source),
     Rule("speech_noun_owner", speech_noun_owner),
     Rule("named_cue", named_cue),
-    Rule("nested_reporting", nested_reporting),
+    # Quoted words only: an indirect clause is the paraphrase of its nearest speaker, not of the reporter.
+    Rule("nested_reporting", nested_reporting, kinds=frozenset({"direct", "partial"})),
     Rule("joint_subjects", joint_subjects),
     Rule("verb_subject", verb_subject),
     Rule("subjectless_verb", subjectless_verb),
