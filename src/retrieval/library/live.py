@@ -147,6 +147,8 @@ class LiveLibrary:
         self._closed = False
         with self._write:
             self._reload(quotes_now=True)
+        # spaCy parses every added article (entity labels, quotes); from a warm cache nothing loaded it yet.
+        self._pending.append(self._quotes.submit(self._load_nlp))
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -240,6 +242,22 @@ class LiveLibrary:
             self._closed = True
         self._quotes.shutdown(wait=True, cancel_futures=True)
         log.debug("library: closed")
+
+    def _load_nlp(self) -> None:
+        """Load spaCy now, in the background, so the first add after a start does not wait ~2 s for it.
+
+        Under the write lock: spaCy's loader hides torch from imports for a moment, and only an add, a
+        remove or a refresh may import torch after the start (to embed), all under that lock.
+        """
+        from ..nlp import load_spacy
+
+        with self._write:
+            if self._closed:
+                return
+            try:
+                load_spacy()
+            except Exception as exc:  # an add will report it, with its own message
+                log.warning("library: cannot load spaCy in advance: %s", exc)
 
     def _check_open(self) -> None:
         if self._closed:
