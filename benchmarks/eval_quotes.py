@@ -224,7 +224,7 @@ def _name_near_say(text: str, *, first: bool) -> str | None:
     say = says[0] if first else says[-1]
     right = _NAME.match(text, say.end() + 1)
     left = [m for m in _NAME.finditer(text[: say.start()]) if m.end() >= say.start() - 1]
-    found = left[-1].group() if left else (right.group() if right else None)
+    found = left[-1].group().split(". ")[-1] if left else (right.group().split(". ")[0] if right else None)
     return found if found and found.split()[-1].lower() not in NOT_NAMES else None
 
 
