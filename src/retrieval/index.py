@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 # bm25s logs every index build at DEBUG through its own handler; that is noise for our users.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 # Passages embedded per call: large enough to keep the model's length-sorted batching efficient.
 ENCODE_BLOCK = 2048
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")

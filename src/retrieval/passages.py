@@ -6,45 +6,18 @@ import re
 from collections.abc import Iterable, Sequence
 
 from .models import Article, Passage
+from .text import sentence_spans
 
-# Abbreviations after which a full stop does not end a sentence (general English news usage).
-_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr adm gov sen rep rev hon pres vs etc no
-    inc ltd corp co jan feb mar apr aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m""".split()
-)
-# A sentence ends at . ! or ? (optionally followed by closing quotes/brackets), then whitespace,
-# then something that can start a sentence (a capital, a digit or an opening quote/bracket).
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _WORD = re.compile(r"\S+")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return ``(start, end)`` spans of the sentences in ``text``, covering all non-space text."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.start()
-        # Walk back over closing quotes/brackets the lookbehind let through.
-        head = text[start:end]
-        last_word = head.rsplit(None, 1)[-1] if head.strip() else ""
-        token = last_word.rstrip(".!?\"'”’)]").lower()
-        if last_word.endswith(".") and (token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
-            continue
-        closing = match.group(0)
-        stripped = closing.rstrip()
-        spans.append((start, end + len(stripped)))
-        start = match.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+    """Return ``(start, end)`` spans of the sentences in ``text``, covering all non-space text.
 
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    The shared splitter of ``text.py`` (the quotes and the timeline use it too), so every part of newsdesk
+    agrees on where a sentence ends ("Mr. President" and "D.C. Court" are one sentence each).
+    """
+    return sentence_spans(text)
 
 
 def chunk_paragraph(text: str, *, max_words: int, overlap: int) -> list[tuple[int, int]]:
