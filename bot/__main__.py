@@ -147,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.setup(settings, secrets=[settings.discord_token.get_secret_value()])
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    library: LiveLibrary | None = None
     try:
         # Imported here: the retrieval stack is heavy, and a missing token should fail fast.
         from retrieval.library.live import LiveLibrary
@@ -158,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsdesk-bot: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:  # SIGTERM or Ctrl-C while loading: nothing was written yet
+        if library is not None:
+            library.close()
         log.info("Stopped while starting")
         return 0
     finally:

@@ -165,3 +165,27 @@ async def test_sigterm_closes_the_gateway_and_the_library_and_exits_0(tmp_path):
         not (tmp_path / "library.sqlite3-wal").exists()
         or not (tmp_path / "library.sqlite3-wal").stat().st_size
     )
+
+
+async def test_sigterm_while_loading_the_model_stops_cleanly_with_0(tmp_path):
+    async with DiscordFake() as fake:
+        process = await start_bot(fake, tmp_path, fake.token, NEWSDESK_LOG_LEVEL="INFO")
+        assert process.stderr is not None
+        seen = []
+        try:
+            async with asyncio.timeout(120):  # a fresh cache: the start embeds the bundled article first
+                while not any("embedding" in line for line in seen):
+                    line = (await process.stderr.readline()).decode()
+                    assert line, "the bot ended before loading anything:\n" + "".join(seen)
+                    seen.append(line)
+            process.send_signal(signal.SIGTERM)
+            _, rest = await asyncio.wait_for(process.communicate(), timeout=60)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        assert not fake.connected
+    log = "".join(seen) + rest.decode()
+    assert process.returncode == 0, log[-3000:]
+    assert log.strip().splitlines()[-1].endswith("Stopped while starting")
+    assert "Traceback" not in log
