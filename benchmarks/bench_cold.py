@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import signal
 import statistics
 import subprocess
@@ -235,10 +236,12 @@ def warm(tmp: Path, rounds: int) -> dict[str, object]:
     times: dict[str, list[float]] = {name: [] for name in steps}
     load_before = load()
     order = list(steps)
+    shuffle = random.Random(13).shuffle
     for _ in range(rounds):
         for q in questions:
-            # Interleaved, so each step sees the same moment's load; rotated, so none always runs first.
-            order = order[1:] + order[:1]
+            # Interleaved, so each step sees the same moment's load; shuffled, so no step always follows
+            # the same one (onnxruntime's and torch's threads spin for a while after each run).
+            shuffle(order)
             for name in order:
                 start = time.perf_counter()
                 steps[name](q)
