@@ -100,15 +100,29 @@ def main() -> int:
         ("+ precision mode", trafilatura_precision),
         ("+ boilerplate lines dropped (newsdesk)", newsdesk(clean=True)),
     ]
+    # Two halves by a fixed rule (page ids in order, even and odd positions), to see how much a figure
+    # moves between pages alone.
+    ordered = sorted(pages)
+    halves = {"even": set(ordered[0::2]), "odd": set(ordered[1::2])}
     print(f"{len(pages)} pages from {args.data}")
-    print(f"{'extractor':<42} {'precision':>9} {'recall':>7} {'F1':>6} {'pages/s':>8}")
+    print(
+        f"{'extractor':<42} {'precision':>9} {'recall':>7} {'F1':>6} {'pages/s':>8}"
+        f" {'even P/F1':>12} {'odd P/F1':>12}"
+    )
     last: list = []
     for name, extract in rows:
         start = time.perf_counter()
         predicted = {key: extract(html, truth[key]["url"]) for key, html in pages.items()}
         elapsed = time.perf_counter() - start
         p, r, f1, last = score(predicted, gold)
-        print(f"{name:<42} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {len(pages) / elapsed:>8.1f}")
+        split = []
+        for keys in halves.values():
+            hp, _, hf1, _ = score({k: predicted[k] for k in keys}, {k: gold[k] for k in keys})
+            split.append(f"{hp:.3f}/{hf1:.3f}")
+        print(
+            f"{name:<42} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {len(pages) / elapsed:>8.1f}"
+            f" {split[0]:>12} {split[1]:>12}"
+        )
     for fp, fn, key in sorted(last, reverse=True)[: args.worst]:
         print(f"  {key[:12]} false shingles {fp:>4}, missed {fn:>4}  {truth[key]['url'][:70]}")
     return 0
