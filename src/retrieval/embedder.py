@@ -61,7 +61,7 @@ def packaged_model_path() -> Path:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model read from a local directory; never touches the network."""
 
-    def __init__(self, model_path: Path | None = None, *, device: str = "cpu", batch_size: int = 64) -> None:
+    def __init__(self, model_path: Path | None = None, *, device: str = "cpu", batch_size: int = 16) -> None:
         self.model_path = model_path or packaged_model_path()
         self.device = device
         self.batch_size = batch_size
