@@ -49,12 +49,14 @@ def pick_article() -> ExtractedArticle | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh libraries to add the article to")
+    parser.add_argument("--batch-size", type=int, help="texts per model batch (default: the setting's)")
     args = parser.parse_args()
     article = pick_article()
     if article is None:
         print(f"bench_library: {DATA} not found; nothing to measure")
         return 0
-    embedder = SentenceTransformerEmbedder()
+    batch_size = args.batch_size or RetrievalSettings(_env_file=None).batch_size
+    embedder = SentenceTransformerEmbedder(batch_size=batch_size)  # the add and the baseline alike
     embedder.encode(["warm-up"])
     adds, settled, embeds, everything = [], [], [], []
     for run in range(args.runs):
@@ -89,7 +91,7 @@ def main() -> int:
     ratios = [a / e for a, e in zip(adds, embeds, strict=True)]
     print(
         f"article: {article.title!r}, {len(article.text.split())} words, {len(passages)} passages, "
-        f"{len(sentences)} sentences"
+        f"{len(sentences)} sentences; batches of {batch_size}"
     )
     print(
         f"searchable after add (median of {args.runs}): {add:.3f} s; embedding its passages alone: "
