@@ -46,6 +46,14 @@ MENTION_HELP = "Ask me a question about the article after the mention, e.g. `@ne
 IN_THREAD = "**{question}**: answered in the thread below."
 
 
+async def send_private(interaction: discord.Interaction, text: str) -> None:
+    """``text`` to the user alone: as the response, or as a follow-up when the response was sent."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
 def user_message(error: NewsdeskError) -> str:
     """One clear line for a problem with the user's input (no traceback, nothing that pings)."""
     if isinstance(error, UnknownSpeakerError):

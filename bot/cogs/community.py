@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import formatting
-from bot.cogs.article import APOLOGY, NO_MENTIONS, user_message
+from bot.cogs.article import APOLOGY, NO_MENTIONS, send_private, user_message
 from bot.feedback import VoteButton
 from bot.server import settings_for
 from retrieval.community.answers import thread_name
@@ -255,10 +255,7 @@ class CommunityCog(commands.GroupCog, group_name="newsdesk"):
             log.error("/newsdesk failed", exc_info=original)
             text = APOLOGY
         try:
-            if interaction.response.is_done():
-                await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-            else:
-                await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await send_private(interaction, text)
         except discord.HTTPException:
             log.exception("Could not report a /newsdesk failure")
 

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import formatting
-from bot.cogs.article import APOLOGY, NO_MENTIONS, user_message
+from bot.cogs.article import APOLOGY, NO_MENTIONS, send_private, user_message
 from retrieval.errors import ArticleError, NewsdeskError
 from retrieval.library.sources import HTML_SUFFIXES, TEXT_SUFFIXES, read_bytes, read_source
 from retrieval.limits import ARTICLE_MAX_BYTES, PAGE_MAX_BYTES
@@ -156,10 +156,7 @@ class LibraryCog(commands.GroupCog, group_name="article"):
             log.error("/article failed", exc_info=original)
             text = APOLOGY
         try:
-            if interaction.response.is_done():
-                await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-            else:
-                await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await send_private(interaction, text)
         except discord.HTTPException:
             log.exception("Could not report an /article failure")
 
