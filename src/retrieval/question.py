@@ -5,9 +5,12 @@ Both are read off the question's wording with general English patterns; nothing 
 - The expected answer type comes from the question word: "when" wants a date, "how many" a number,
   "where" a place, "who" a person or an organisation, "which <thing>" a named thing. The ranker gives a
   small bonus to sentences holding an entity of that type (spaCy's labels, computed at index time).
-- The people asked about are the subject of a speech verb ("what did <X> say ...") and, when the question
-  is capitalised, the PERSON entities spaCy finds in it. The abstention check needs them: a question about
-  someone the corpus never mentions has no answer there, however on-topic the rest of it is.
+- The people asked about are the subject of a speech verb ("what did <X> say ...") and the PERSON entities
+  spaCy finds in the question; a lower-case question gets its words outside the model's vocabulary
+  capitalised first. The abstention check needs them: a question about someone the corpus never mentions
+  has no answer there, however on-topic the rest of it is.
+- Whose words the question asks for ("what did X say", "according to X") re-ranks X's quotes first, and
+  "what did X say" with X quoted nowhere has no answer.
 """
 
 from __future__ import annotations
@@ -157,9 +160,17 @@ def _person_entities(text: str, *, min_words: int) -> list[str]:
 
 
 def _needs_ner(question: str) -> bool:
-    """spaCy only pays off on a capitalised word past the first: lower-case questions give it nothing."""
+    """True when the question capitalises a word past the first, so spaCy can read its names as written."""
     words = _WORD.findall(question)
     return any(word[0].isupper() for word in words[1:])
+
+
+def _unique(names: list[str]) -> tuple[str, ...]:
+    """One entry per name whatever its case, in first-seen order and spelt as first written."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.casefold(), name)
+    return tuple(seen.values())
 
 
 def analyse(question: str) -> QuestionInfo:
@@ -180,7 +191,7 @@ def analyse(question: str) -> QuestionInfo:
     return QuestionInfo(
         text=text,
         answer_labels=answer_labels(text),
-        persons=tuple({p.casefold(): p for p in reversed(persons)}.values())[::-1],
+        persons=_unique(persons),
         quoted=quoted_speaker(text),
         speaker=asked_speaker(text),
     )
