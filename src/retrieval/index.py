@@ -32,25 +32,23 @@ from importlib import metadata
 
 import numpy as np
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from .abstain import Lexicon
 from .cache import Cache, make_key
 from .embedder import Embedder
+from .lexical import BM25
 from .models import Article, Passage
 from .passages import split_passages, split_sentences
 from .question import NAMED_LABELS, QuestionInfo
+from .text import STOPWORDS
 
 log = logging.getLogger(__name__)
-# bm25s logs every index build at DEBUG through its own handler; that is noise for our users.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 INDEX_VERSION = 4
 # Passages embedded per call: large enough to keep the model's length-sorted batching efficient.
 ENCODE_BLOCK = 2048
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _ENTITY_WORD = re.compile(r"(?u)\w+")
-STOPWORDS = frozenset(STOPWORDS_EN_PLUS)  # the NLTK English list (179 words)
 
 # Fusion weight of the dense cosine; the rest goes to BM25 normalised by the best BM25 score.
 DENSE_WEIGHT = 0.6
@@ -174,7 +172,6 @@ class PassageIndex:
         sentence_vectors: np.ndarray,
         members: Sequence[Sequence[int]],
     ) -> None:
-        import bm25s
         import faiss
 
         self.passages = list(passages)
@@ -186,10 +183,8 @@ class PassageIndex:
         # Inner product equals cosine similarity on normalised vectors; a flat index is exact.
         self._faiss = faiss.IndexFlatIP(self.vectors.shape[1])
         self._faiss.add(self.vectors)
-        self._bm25 = bm25s.BM25()
-        self._bm25.index([terms(p.text) for p in self.passages], show_progress=False)
-        self._sentence_bm25 = bm25s.BM25()
-        self._sentence_bm25.index([terms(s.text) for s in self.sentences], show_progress=False)
+        self._bm25 = BM25([terms(p.text) for p in self.passages])
+        self._sentence_bm25 = BM25([terms(s.text) for s in self.sentences])
         self.lexicon = Lexicon.from_texts(p.text for p in self.passages)
         self.vocabulary = frozenset(tok for p in self.passages for tok in tokenize(p.text))
         self._terms = frozenset(_stemmer().stemWords(sorted(self.vocabulary)))
@@ -221,11 +216,11 @@ class PassageIndex:
         query = np.ascontiguousarray(query_vector.reshape(-1), dtype=np.float32)
         dense = self._dense_scores(query, None if article is None else rows)
         tokens = [t for t in terms(info.text) if t in self._terms]
-        lexical = _normalised(self._bm25_scores(self._bm25, tokens, len(self.passages))[rows])
+        lexical = _normalised(self._bm25.scores(tokens)[rows])
         lengths = np.array([len(self.members[r]) for r in rows], dtype=np.int64)
         flat = np.concatenate([self.members[r] for r in rows])
         sentence_dense = self.sentence_vectors[flat] @ query
-        sentence_bm25 = self._bm25_scores(self._sentence_bm25, tokens, len(self.sentences))
+        sentence_bm25 = self._sentence_bm25.scores(tokens)
         sentence_lexical = _normalised(sentence_bm25[flat])
         sentence_score = w.dense * sentence_dense + (1 - w.dense) * sentence_lexical
         passage_score = w.dense * dense + (1 - w.dense) * lexical
@@ -265,13 +260,6 @@ class PassageIndex:
         out = np.empty(len(self.passages), dtype=np.float32)
         out[ids[0]] = scores[0]
         return out
-
-    @staticmethod
-    def _bm25_scores(bm25: object, tokens: list[str], size: int) -> np.ndarray:
-        """BM25 of each document for the query's known terms (zeros when it has none)."""
-        if not tokens:
-            return np.zeros(size, dtype=np.float32)
-        return np.asarray(bm25.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
 
 
 def entity_words(text: str) -> frozenset[str]:

@@ -35,7 +35,7 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
-# English function words (the NLTK list, as bm25s ships it), for content-word overlaps and scoring.
+# English function words (the NLTK list, 179 words), for content-word overlaps and scoring.
 STOPWORDS = frozenset(
     """
     a about above after again against ain all am an and any are aren aren't as at be because been before
