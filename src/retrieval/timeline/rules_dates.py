@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from .calendar import WEEKDAYS, holiday, iso_day, iso_month, iso_week, safe_date
 from .engine import Context, Match, Rule, make
@@ -23,7 +22,6 @@ from .patterns import (
     compile_rule,
 )
 from .reading import closest_year, leading_int, modifier, month_number, spelled_year
-from .tense import Tense
 
 # --- vetoes -------------------------------------------------------------------------------------------
 
@@ -181,29 +179,15 @@ def month(m: Match, ctx: Context) -> TemporalExpression | None:
     elif rel == "this":
         year = pub.year
     else:
-        year = _bare_month_year(mon, pub, ctx.tense())
+        tense = ctx.tense()
+        if tense == "future":
+            year = pub.year if mon >= pub.month else pub.year + 1
+        elif tense == "past":
+            year = pub.year if mon <= pub.month else pub.year - 1
+        else:  # no tense to go by: the nearest such month, the past one on a tie
+            year = min((pub.year - 1, pub.year, pub.year + 1),
+                       key=lambda y: (abs((y - pub.year) * 12 + mon - pub.month), y))  # fmt: skip
     return make(m, iso_month(year, mon), "month", modifier=mod, relative=True)
-
-
-_MONTH_REACH = 10  # months back a past-tense bare month may lie; further, the nearest one is meant
-
-
-def _bare_month_year(mon: int, pub: date, tense: Tense | None) -> int:
-    """The year of a bare month: the way tense points (a past one within reach), else the nearest.
-
-    ``told its customers of a cutback in September``, written in August: the past tense belongs to the
-    report, not to the plan it reports, and a month 11 months back would be written with its year or
-    ``last``. A future tense is kept at any distance (``will meet in February``, written in March).
-    """
-    steps = {y: (y - pub.year) * 12 + mon - pub.month for y in (pub.year - 1, pub.year, pub.year + 1)}
-    if tense == "future":
-        return min((y for y, s in steps.items() if s >= 0), key=steps.__getitem__)
-    if tense == "past":
-        back = max((y for y, s in steps.items() if s <= 0), key=steps.__getitem__)
-        if -steps[back] <= _MONTH_REACH:
-            return back
-    # no tense to go by, or a past month out of reach: the nearest such month, the past one on a tie
-    return min(steps, key=lambda y: (abs(steps[y]), y))
 
 
 MONTH_RULE = Rule(
