@@ -135,6 +135,22 @@ def test_absent_people_make_a_question_unanswerable(question, missing):
 
     lexicon = Lexicon.from_texts([LEXICON_TEXT])
     assert weigh(analyse(question), 0.9, lexicon).missing_names == missing
+    # Told what the corpus knows, the analysis skips spaCy where no name can be missing; same verdict.
+    assert weigh(analyse(question, lexicon.knows_name), 0.9, lexicon).missing_names == missing
+
+
+def test_a_question_naming_only_people_the_corpus_knows_is_read_without_spacy(monkeypatch):
+    from retrieval import question as question_module
+    from retrieval.abstain import Lexicon
+
+    lexicon = Lexicon.from_texts([LEXICON_TEXT])
+    found = []
+    monkeypatch.setattr(question_module, "_person_entities", lambda text, min_words: found.append(text) or [])
+    question_module.analyse("Who did Li Shangfu meet in Russia?", lexicon.knows_name)
+    question_module.analyse("what did li shangfu tell the envoy?", lexicon.knows_name)
+    assert found == []
+    question_module.analyse("Who did Gina Haspel meet?", lexicon.knows_name)
+    assert found == ["Who did Gina Haspel meet?"]
 
 
 @pytest.mark.parametrize(

@@ -111,6 +111,15 @@ class Lexicon:
             or word.replace(".", "") in self.acronyms
         )
 
+    def knows_name(self, name: str) -> bool:
+        """True unless ``name`` is a person the corpus never mentions: its surname occurs nowhere.
+
+        The surname is the last word that is not a title, so "EPA chief Jane Doe" is unknown even where the
+        EPA is known. A hyphenated surname (Ing-wen) is known when each of its parts is.
+        """
+        words = name_words(name)
+        return not words or all(self.knows(part) for part in words[-1].split("-") if part)
+
 
 def _normal(word: str) -> str:
     word = word.lower().replace("’", "'")
@@ -161,13 +170,7 @@ def weigh(
         quoted = {w for name in speakers for w in name_words(name)}
         if words and words[-1] not in quoted:
             unquoted = question.quoted
-    missing = []
-    for person in question.persons:
-        words = name_words(person)
-        # The surname decides: "EPA chief Jane Doe" is absent even where the EPA is not. A hyphenated name
-        # (Ing-wen) is known when each of its parts is.
-        if words and not all(lexicon.knows(part) for part in words[-1].split("-") if part):
-            missing.append(person)
+    missing = [person for person in question.persons if not lexicon.knows_name(person)]
     return Evidence(
         top_cosine=top_cosine,
         missing_names=tuple(dict.fromkeys(missing)),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # spaCy (OntoNotes) labels that answer each kind of question.
@@ -173,21 +174,29 @@ def _unique(names: list[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def analyse(question: str) -> QuestionInfo:
-    """Read the expected answer type and the people asked about off ``question``."""
+def analyse(question: str, known: Callable[[str], bool] | None = None) -> QuestionInfo:
+    """Read the expected answer type and the people asked about off ``question``.
+
+    ``known`` tells whether the corpus knows a name (``Lexicon.knows_name``). With it, spaCy runs only when
+    a capitalised word of the question is unknown: a person whose every name the corpus holds cannot be
+    missing from it, so finding them is not worth loading spaCy (a second in a cold process), and
+    ``persons`` then lists only the people who may be missing.
+    """
     text = strip_markup(question)
     persons: list[str] = []
     subject = speech_subject(text)
     if subject:
         persons.append(subject)
     if _needs_ner(text):
-        persons.extend(_person_entities(text, min_words=1))
+        cased, min_words = text, 1
     else:
         # Discord questions are often all lower case; spaCy sees names only when they are capitalised.
-        cased = _title_cased(text)
-        if cased != text:
-            # One rare word alone ("regs", "gop") is as often slang as a surname; two words are a name.
-            persons.extend(_person_entities(cased, min_words=2))
+        # One rare word alone ("regs", "gop") is as often slang as a surname; two words are a name.
+        cased, min_words = _title_cased(text), 2
+    if cased != text or min_words == 1:
+        capitalised = [word for word in _WORD.findall(cased) if word[0].isupper()]
+        if known is None or not all(known(word) for word in capitalised):
+            persons.extend(_person_entities(cased, min_words=min_words))
     return QuestionInfo(
         text=text,
         answer_labels=answer_labels(text),

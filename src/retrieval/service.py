@@ -176,7 +176,7 @@ class Newsdesk:
 
         ``weights`` varies the ranking, for evaluation; the defaults are the measured ones.
         """
-        info = analyse(question)
+        info = analyse(question, self.index.lexicon.knows_name)
         if not info.text:
             raise QuestionError("the question holds nothing but markup")
         index = self.index
@@ -217,7 +217,8 @@ class Newsdesk:
 
     def evidence(self, question: str, top_cosine: float) -> Evidence:
         """The abstention evidence for a question (exposed for calibration)."""
-        return weigh(analyse(question), top_cosine, self.index.lexicon)
+        lexicon = self.index.lexicon
+        return weigh(analyse(question, lexicon.knows_name), top_cosine, lexicon)
 
     # -- quotes and speakers ---------------------------------------------------------------------
 
