@@ -19,10 +19,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.model]
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def process_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    """One cache for the bots that may start warm: the first one builds the index and the export."""
+    return tmp_path_factory.mktemp("bot-cache")
+
+
+def process_env(tmp_path: Path, cache: Path | None = None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "NEWSDESK_"))}
     env.update(
-        NEWSDESK_CACHE_DIR=str(tmp_path / "cache"),
+        NEWSDESK_CACHE_DIR=str(cache or tmp_path / "cache"),
         NEWSDESK_DATABASE_URL=f"sqlite:///{tmp_path / 'library.sqlite3'}",
         HF_HUB_OFFLINE="1",
         PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
@@ -32,10 +38,11 @@ def process_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 async def start_bot(
-    fake: DiscordFake, tmp_path: Path, token: str, **extra: str
+    fake: DiscordFake, tmp_path: Path, token: str, cache: Path | None = None, **extra: str
 ) -> asyncio.subprocess.Process:
     env = process_env(
         tmp_path,
+        cache,
         DISCORD_TOKEN=token,
         DISCORD_API_BASE_URL=fake.api_url,
         DISCORD_GATEWAY_URL=fake.gateway_url,
@@ -48,9 +55,9 @@ async def start_bot(
     )  # fmt: skip
 
 
-async def test_the_bot_process_loads_the_model_answers_and_stops_cleanly(tmp_path):
+async def test_the_bot_process_loads_the_model_answers_and_stops_cleanly(tmp_path, cache):
     async with DiscordFake() as fake:
-        process = await start_bot(fake, tmp_path, fake.token)
+        process = await start_bot(fake, tmp_path, fake.token, cache)
         try:
             await fake.wait_until(lambda: fake.connected and fake.guild_commands, timeout=180)
             # The model and index were loaded before connecting, so the answer comes at once.
@@ -70,9 +77,9 @@ async def test_the_bot_process_loads_the_model_answers_and_stops_cleanly(tmp_pat
     assert fake.token not in stderr.decode()
 
 
-async def test_a_token_rejected_at_login_exits_2_with_one_clear_line(tmp_path):
+async def test_a_token_rejected_at_login_exits_2_with_one_clear_line(tmp_path, cache):
     async with DiscordFake() as fake:
-        process = await start_bot(fake, tmp_path, "MTIzNDU2.rejected.by-the-fake")
+        process = await start_bot(fake, tmp_path, "MTIzNDU2.rejected.by-the-fake", cache)
         try:
             _, stderr = await asyncio.wait_for(process.communicate(), timeout=180)
         finally:
@@ -95,7 +102,7 @@ The first ferry leaves Port Alder at 7:15 every weekday morning.
 """
 
 
-async def test_sigterm_closes_the_gateway_and_the_library_and_exits_0(tmp_path):
+async def test_sigterm_closes_the_gateway_and_the_library_and_exits_0(tmp_path, cache):
     """docker stop, systemctl stop: JSON logs at INFO, an article the CLI adds is picked up, then SIGTERM."""
     health_file = tmp_path / "health"
     async with DiscordFake() as fake:
@@ -103,6 +110,7 @@ async def test_sigterm_closes_the_gateway_and_the_library_and_exits_0(tmp_path):
             fake,
             tmp_path,
             fake.token,
+            cache,
             NEWSDESK_LOG_FORMAT="json",
             NEWSDESK_LOG_LEVEL="INFO",
             NEWSDESK_HEALTH_FILE=str(health_file),
@@ -114,7 +122,8 @@ async def test_sigterm_closes_the_gateway_and_the_library_and_exits_0(tmp_path):
             (tmp_path / "ferry.txt").write_text(FERRY, encoding="utf-8")
             cli = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "retrieval", "add", str(tmp_path / "ferry.txt"),
-                env=process_env(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                env=process_env(tmp_path, cache),
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
             )  # fmt: skip
             out, err = await asyncio.wait_for(cli.communicate(), timeout=120)
             assert cli.returncode == 0, err.decode()
