@@ -7,13 +7,14 @@ Usage: python benchmarks/bench_cold.py [--runs 7] [--rounds 3] [--no-bot] [--no-
     each variant sees the same machine load; median and best wall time, and peak RSS, of:
     raw sentence-transformers (import, load the model, encode one question), raw onnxruntime (import
     onnxruntime and tokenizers, load the export, encode one question, pool and normalise), and
-    ``python -m retrieval ask`` with NEWSDESK_QUERY_BACKEND=onnx and =torch, for a question that needs
-    spaCy (a capitalised name) and one that question.py may answer without it;
+    ``python -m retrieval ask`` with NEWSDESK_QUERY_BACKEND=onnx and =torch, for a question naming people
+    the article knows, a lower-case one (neither loads spaCy) and one naming someone the article never
+    mentions (spaCy reads it, to tell a person from a place);
 (b) warm latency in one process, p50/p95 over the project's questions: raw sentence-transformers encode,
-    raw onnxruntime encode, the query encoder, the question's analysis (spaCy, when question.py asks for
-    it), and a whole ``ask`` on each backend;
+    raw onnxruntime encode, the query encoder, the question's analysis as ``ask`` runs it (spaCy only for
+    a name the article lacks), and a whole ``ask`` on each backend;
 (c) peak RSS of the bot (``python -m bot`` against the local Discord fake) with the bundled article, after
-    answering one /ask, on each backend;
+    answering two /ask, the second naming someone the article lacks (so spaCy is loaded), on each backend;
 (d) agreement on the dev QA set (../shared/data/polnear-dev-qa.jsonl, read as eval_retrieval.py does):
     question vectors (lowest cosine) and the top-3 passages, per article and over the corpus of 12;
 (e) what the new dependencies add to site-packages.
@@ -35,14 +36,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-NER_QUESTION = "Who did the Chinese defence minister meet?"
+NAMED_QUESTION = "What did Shi Yi say about the drills?"  # names the article holds: no spaCy
 PLAIN_QUESTION = "what did the two armies promise to do together?"
+ABSENT_QUESTION = "What did Gina Haspel say about the drills?"  # a name the article lacks: spaCy
+QUESTIONS = {"named": NAMED_QUESTION, "plain": PLAIN_QUESTION, "absent name": ABSENT_QUESTION}
 
 RAW_ST = """
 import os, sys
@@ -134,20 +138,20 @@ def cold(tmp: Path, runs: int) -> dict[str, object]:
     onnx_env = environment(cache, library, NEWSDESK_QUERY_BACKEND="onnx")
     torch_env = environment(cache, library, NEWSDESK_QUERY_BACKEND="torch")
     cli = [sys.executable, "-m", "retrieval", "ask"]
-    first, first_rss, _ = timed_process([*cli, NER_QUESTION], onnx_env)  # builds the index and the export
+    first, first_rss, _ = timed_process([*cli, NAMED_QUESTION], onnx_env)  # builds the index and the export
     folder = export_folder(cache)
-    variants = {
-        "raw sentence-transformers": ([sys.executable, "-c", RAW_ST, NER_QUESTION], onnx_env),
-        "raw onnxruntime": ([sys.executable, "-c", RAW_ORT, NER_QUESTION, str(folder)], onnx_env),
-        "ask, onnx, NER question": ([*cli, NER_QUESTION], onnx_env),
-        "ask, onnx, plain question": ([*cli, PLAIN_QUESTION], onnx_env),
-        "ask, torch, NER question": ([*cli, NER_QUESTION], torch_env),
+    variants: dict[str, tuple[list[str], dict[str, str]]] = {
+        "raw sentence-transformers": ([sys.executable, "-c", RAW_ST, NAMED_QUESTION], onnx_env),
+        "raw onnxruntime": ([sys.executable, "-c", RAW_ORT, NAMED_QUESTION, str(folder)], onnx_env),
     }
+    for kind, question in QUESTIONS.items():
+        variants[f"ask, onnx, {kind}"] = ([*cli, question], onnx_env)
+    variants["ask, torch, named"] = ([*cli, NAMED_QUESTION], torch_env)
     modules = {}
     for name, (argv, env) in variants.items():
         timed_process(argv, env)  # one untimed start each: the page cache holds every file alike
         if name.startswith("ask"):
-            question = NER_QUESTION if "NER" in name else PLAIN_QUESTION
+            question = argv[-1]
             _, _, err = timed_process([sys.executable, "-c", MODULES_PROBE, question], env)
             modules[name] = json.loads(err.strip().splitlines()[-1])
     walls: dict[str, list[float]] = {name: [] for name in variants}
@@ -229,7 +233,7 @@ def warm(tmp: Path, rounds: int) -> dict[str, object]:
         ),
         "raw onnxruntime encode": raw_ort,
         "query encoder (onnx)": lambda q: encoder.encode([q]),
-        "question analysis (question.py)": analyse,
+        "question analysis (as ask runs it)": lambda q: analyse(q, desks["onnx"].index.lexicon.knows_name),
         "ask, onnx": lambda q: desks["onnx"].ask(q),
         "ask, torch": lambda q: desks["torch"].ask(q),
     }
@@ -281,8 +285,9 @@ async def _bot_rss(tmp: Path, backend: str) -> dict[str, float]:
         try:
             await fake.wait_until(lambda: fake.connected and fake.guild_commands, timeout=180)
             ready = time.perf_counter() - start
-            interaction = await fake.command("ask", question=NER_QUESTION)
-            await fake.wait_until(lambda: fake.sent_for(interaction["token"], "followup"), timeout=30)
+            for user, question in enumerate((NAMED_QUESTION, ABSENT_QUESTION)):
+                token = (await fake.command("ask", question=question, user_id=3_000_000 + user))["token"]
+                await fake.wait_until(partial(fake.sent_for, token, "followup"), timeout=60)
             status = Path(f"/proc/{process.pid}/status").read_text()
             fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
             modules = Path(f"/proc/{process.pid}/maps").read_text()
@@ -392,7 +397,10 @@ def print_report(results: dict[str, object]) -> None:
         )
     if results.get("bot"):
         b = results["bot"]
-        print(f"(c) bot with the bundled article, after one /ask [{b['load_before']} -> {b['load_after']}]")
+        print(
+            "(c) bot with the bundled article, after two /ask (the second loads spaCy) "
+            f"[{b['load_before']} -> {b['load_after']}]"
+        )
         for name, row in b["rows"].items():
             print(
                 f"    {name:6} peak RSS {row['peak_rss_mb']:4.0f} MB (now {row['rss_mb']:4.0f} MB), "

@@ -9,6 +9,7 @@ file, so a corrupt or truncated entry is detected on load and rebuilt.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -16,7 +17,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +31,22 @@ CACHE_FORMAT = 1
 def digest(data: bytes) -> str:
     """sha256 hex digest."""
     return hashlib.sha256(data).hexdigest()
+
+
+def package_versions(packages: Iterable[str]) -> dict[str, str]:
+    """Installed versions of ``packages`` ("absent" for one not installed), for cache keys.
+
+    Read from package metadata, so nothing is imported; each is read once per process.
+    """
+    return {package: _package_version(package) for package in packages}
+
+
+@functools.cache
+def _package_version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def make_key(parts: Mapping[str, Any]) -> str:

@@ -28,13 +28,12 @@ import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
-from importlib import metadata
 
 import numpy as np
 import Stemmer
 
 from .abstain import Lexicon
-from .cache import Cache, make_key
+from .cache import Cache, make_key, package_versions
 from .embedder import Embedder
 from .lexical import BM25
 from .models import Article, Passage
@@ -134,16 +133,9 @@ class SearchResult:
     typed_answer: bool = True
 
 
-@functools.lru_cache(maxsize=1)
 def _versions() -> dict[str, str]:
-    """Versions that cached vectors depend on; read once per process (every article's key needs them)."""
-    out = {}
-    for package in ("sentence-transformers", "torch", "faiss-cpu", "transformers"):
-        try:
-            out[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            out[package] = "absent"
-    return out
+    """Versions that cached vectors depend on (every article's key needs them)."""
+    return package_versions(("sentence-transformers", "torch", "faiss-cpu", "transformers"))
 
 
 def tokenize(text: str) -> list[str]:

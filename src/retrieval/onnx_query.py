@@ -19,19 +19,18 @@ the reference to ``MIN_AGREEMENT``: a stale or damaged export is dropped and reb
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from importlib import metadata, util
+from importlib import util
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .cache import Cache, make_key
+from .cache import Cache, make_key, package_versions
 
 log = logging.getLogger(__name__)
 
@@ -104,16 +103,9 @@ def available() -> bool:
     return all(util.find_spec(name) is not None for name in ("onnxruntime", "tokenizers"))
 
 
-@functools.lru_cache(maxsize=1)
 def reference_versions() -> dict[str, str]:
     """Versions of what made the reference vectors (read from package metadata: nothing is imported)."""
-    out = {}
-    for package in ("sentence-transformers", "transformers", "torch"):
-        try:
-            out[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            out[package] = "absent"
-    return out
+    return package_versions(("sentence-transformers", "transformers", "torch"))
 
 
 def export_key(model_id: str, model_path: Path | None = None) -> str:
