@@ -80,6 +80,7 @@ SYSTEMS = [
     System("  without answer type", 100, 1, replace(Weights(), type_bonus=0.0)),
     System("  without heading penalty", 100, 1, replace(Weights(), heading=0.0)),
     System("  without speaker routing", 100, 1, replace(Weights(), speaker=0.0)),
+    System("  without introductions", 100, 1, replace(Weights(), intro=0.0)),
     System("  with 60-word passages", 60, 1, Weights()),
     System("  with 150-word passages", 150, 1, Weights()),
 ]

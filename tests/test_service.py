@@ -9,6 +9,7 @@ import pytest
 from retrieval.article import load_articles
 from retrieval.config import RetrievalSettings
 from retrieval.errors import QuestionError, UnknownArticleError
+from retrieval.index import Weights
 from retrieval.service import Newsdesk
 from tests.fakes import FakeEmbedder
 
@@ -210,3 +211,29 @@ def test_every_abstention_says_why(evidence, reason):
     fields = {"top_cosine": 0.6, "missing_names": (), **evidence}
     assert Evidence(**fields).reason == reason
     assert Evidence(**fields).answerable is (reason is None)
+
+
+SPOKESMAN_ARTICLE = """---
+title: Port strike talks
+---
+Dock workers walked out on Monday over pay at the port of Wexford.
+
+"The dock workers will not go back until they are paid," Keane said on Tuesday.
+
+Michael Keane, a spokesman for the dock workers' union, said talks would resume next week.
+"""
+
+
+def test_a_who_question_prefers_the_passage_introducing_a_person(tmp_path: Path, settings: RetrievalSettings):
+    """The first full mention of a person carries their role; a later quote by surname does not."""
+    path = tmp_path / "port.txt"
+    path.write_text(SPOKESMAN_ARTICLE, encoding="utf-8")
+    service = Newsdesk(load_articles([path]), settings=settings, embedder=FakeEmbedder())
+    question = "who speaks for the dock workers?"
+    without, _ = service.search(question, top_k=1, weights=Weights(intro=0.0))
+    assert service.index.passages[without.ranked[0].index].paragraph != 3  # what the lever changes
+    assert service.ask(question, top_k=1).hits[0].passage.paragraph == 3
+    # A person the question names, even by surname alone, is not introduced to it: no score moves.
+    named, _ = service.search("who is keane?", top_k=3)
+    plain, _ = service.search("who is keane?", top_k=3, weights=Weights(intro=0.0))
+    assert [(r.index, r.score) for r in named.ranked] == [(r.index, r.score) for r in plain.ranked]

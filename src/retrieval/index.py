@@ -8,8 +8,11 @@ answer usually sits in one sentence of a longer passage (the one the user sees i
     score    = (1 - sentence_weight) * passage + sentence_weight * best sentence - heading penalty
 
 The type bonus rewards an entity of the kind the question asks for (a date for "when", a number for
-"how many"; spaCy labels computed at index time). Heading-like paragraphs (very short ones, and a short
-first line restating the title) restate the topic without answering anything, and are pushed down.
+"how many"; spaCy labels computed at index time). A "who" question also rewards the sentence that
+introduces a person it does not name (the first full mention, which carries the role: "Jane Roe, a
+lawyer for the board") over later mentions that only quote them ("Roe said"). Heading-like paragraphs
+(very short ones, and a short first line restating the title) restate the topic without answering
+anything, and are pushed down.
 Every weight was chosen on the development half of the independent question set
 (benchmarks/eval_retrieval.py) and kept only if it also helped the other half.
 
@@ -27,7 +30,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import Stemmer
@@ -38,7 +41,7 @@ from .embedder import Embedder
 from .lexical import BM25
 from .models import Article, Passage
 from .passages import split_passages, split_sentences
-from .question import NAMED_LABELS, QuestionInfo
+from .question import AGENT_LABELS, NAMED_LABELS, QuestionInfo
 from .text import STOPWORDS
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,9 @@ HEADING_WORDS = 8
 HEADLINE_WORDS = 20
 # An answer of the asked type must be in one of this many top passages, whatever top_k the user asked for.
 TYPED_WINDOW = 3
+# Added to a sentence (and a passage) that introduces a person the question does not name, for "who"
+# questions: the first full mention of a person usually carries their role ("Jane Roe, a lawyer for X").
+INTRO_BONUS = 0.1
 # Added to a passage where the person whose words a question asks for is quoted ("what did X say ...");
 # the service applies it, since it knows the quotes (see Newsdesk.search).
 SPEAKER_BONUS = 0.2
@@ -106,6 +112,7 @@ class Weights:
     type_bonus: float = TYPE_BONUS
     heading: float = HEADING_PENALTY
     speaker: float = SPEAKER_BONUS
+    intro: float = INTRO_BONUS
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +189,7 @@ class PassageIndex:
         self._terms = frozenset(_stemmer().stemWords(sorted(self.vocabulary)))
         self._headings = _heading_flags(self.passages)
         self._entities = _EntityTable(self.sentences)
+        self._intros = _EntityTable(_introductions(self.sentences))
         grouped: dict[str, list[int]] = {}
         for row, passage in enumerate(self.passages):
             grouped.setdefault(passage.article, []).append(row)
@@ -224,6 +232,10 @@ class PassageIndex:
             passage_score = passage_score + w.type_bonus * np.logical_or.reduceat(
                 typed[flat], _starts(lengths)
             )
+        if info.answer_labels == AGENT_LABELS and w.intro:
+            intro = self._intros.novel(frozenset({"PERSON"}), entity_words(info.text), any_word=True)
+            sentence_score = sentence_score + w.intro * intro[flat]
+            passage_score = passage_score + w.intro * np.logical_or.reduceat(intro[flat], _starts(lengths))
         best_score, best = _segment_argmax(sentence_score, lengths)
         best = flat[best]
         fused = (1 - w.sentence) * passage_score + w.sentence * best_score
@@ -284,16 +296,38 @@ class _EntityTable:
                 self.labels.append(label)
                 self.words.append(words)
 
-    def novel(self, labels: frozenset[str], question_words: frozenset[str]) -> np.ndarray:
-        """True for sentences holding an entity of one of ``labels`` that the question does not name."""
+    def novel(
+        self, labels: frozenset[str], question_words: frozenset[str], *, any_word: bool = False
+    ) -> np.ndarray:
+        """True for sentences holding an entity of one of ``labels`` that the question does not name
+        (in full, or with ``any_word`` by any of its words: "Pagliano" names "Bryan Pagliano")."""
         novel = np.zeros(self.size, dtype=np.int32)
         for label in labels & self.counts.keys():
             novel += self.counts[label]
         named = {e for word in question_words for e in self.by_word.get(word, ())}
         for e in named:
-            if self.labels[e] in labels and self.words[e] <= question_words:
+            if self.labels[e] in labels and (any_word or self.words[e] <= question_words):
                 novel[self.rows[e]] -= 1
         return novel > 0
+
+
+def _introductions(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """Each sentence with only the people it introduces: a name of two words or more, the first mention of
+    its last word (a surname) in full in the article. Later mentions ("Roe said") quote, not introduce."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for sentence in sentences:
+        found = []
+        for label, text in sentence.entities:
+            words = _ENTITY_WORD.findall(text.lower())
+            if label != "PERSON" or len(words) < 2:
+                continue
+            key = (sentence.article, words[-1])
+            if key not in seen:
+                seen.add(key)
+                found.append((label, text))
+        out.append(replace(sentence, entities=tuple(found)))
+    return out
 
 
 def _starts(lengths: np.ndarray) -> np.ndarray:
