@@ -237,3 +237,24 @@ def test_a_who_question_prefers_the_passage_introducing_a_person(tmp_path: Path,
     named, _ = service.search("who is keane?", top_k=3)
     plain, _ = service.search("who is keane?", top_k=3, weights=Weights(intro=0.0))
     assert [(r.index, r.score) for r in named.ranked] == [(r.index, r.score) for r in plain.ranked]
+
+
+STRIKE_ARTICLE = """---
+title: Strike spreads
+---
+The strike spread on Monday, and 40 percent of the ports in the region stand idle.
+
+Twelve ports have walked out, and union leaders expect more to follow.
+"""
+
+
+def test_how_many_prefers_a_number_that_counts_the_thing_asked_about(
+    tmp_path: Path, settings: RetrievalSettings
+):
+    path = tmp_path / "strike.txt"
+    path.write_text(STRIKE_ARTICLE, encoding="utf-8")
+    service = Newsdesk(load_articles([path]), settings=settings, embedder=FakeEmbedder())
+    question = "how many ports have walked out in the region?"
+    without, _ = service.search(question, top_k=1, weights=Weights(count=0.0))
+    assert service.index.passages[without.ranked[0].index].paragraph == 1  # what the lever changes
+    assert service.ask(question, top_k=1).hits[0].passage.paragraph == 2

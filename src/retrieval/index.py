@@ -10,9 +10,10 @@ answer usually sits in one sentence of a longer passage (the one the user sees i
 The type bonus rewards an entity of the kind the question asks for (a date for "when", a number for
 "how many"; spaCy labels computed at index time). A "who" question also rewards the sentence that
 introduces a person it does not name (the first full mention, which carries the role: "Jane Roe, a
-lawyer for the board") over later mentions that only quote them ("Roe said"). Heading-like paragraphs
-(very short ones, and a short first line restating the title) restate the topic without answering
-anything, and are pushed down.
+lawyer for the board") over later mentions that only quote them ("Roe said"), and "how many <thing>"
+rewards a number followed by that thing ("27 states") over numbers counting something else.
+Heading-like paragraphs (very short ones, and a short first line restating the title) restate the topic
+without answering anything, and are pushed down.
 Every weight was chosen on the development half of the independent question set
 (benchmarks/eval_retrieval.py) and kept only if it also helped the other half.
 
@@ -69,6 +70,9 @@ TYPED_WINDOW = 3
 # Added to a sentence (and a passage) that introduces a person the question does not name, for "who"
 # questions: the first full mention of a person usually carries their role ("Jane Roe, a lawyer for X").
 INTRO_BONUS = 0.1
+# Added to a sentence (and a passage) where a number counts the thing "how many <thing>" asks about
+# ("how many states ..." -> "Twenty-seven states led by ..."), over numbers that count something else.
+COUNT_BONUS = 0.1
 # Added to a passage where the person whose words a question asks for is quoted ("what did X say ...");
 # the service applies it, since it knows the quotes (see Newsdesk.search).
 SPEAKER_BONUS = 0.2
@@ -113,6 +117,7 @@ class Weights:
     heading: float = HEADING_PENALTY
     speaker: float = SPEAKER_BONUS
     intro: float = INTRO_BONUS
+    count: float = COUNT_BONUS
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +195,7 @@ class PassageIndex:
         self._headings = _heading_flags(self.passages)
         self._entities = _EntityTable(self.sentences)
         self._intros = _EntityTable(_introductions(self.sentences))
+        self._counted = _counted_nouns(self.sentences)
         grouped: dict[str, list[int]] = {}
         for row, passage in enumerate(self.passages):
             grouped.setdefault(passage.article, []).append(row)
@@ -236,6 +242,12 @@ class PassageIndex:
             intro = self._intros.novel(frozenset({"PERSON"}), entity_words(info.text), any_word=True)
             sentence_score = sentence_score + w.intro * intro[flat]
             passage_score = passage_score + w.intro * np.logical_or.reduceat(intro[flat], _starts(lengths))
+        if w.count and (nouns := _HOW_MANY.search(info.text)):
+            counted = np.zeros(len(self.sentences), dtype=bool)
+            for stem in terms(nouns[1]):
+                counted[self._counted.get(stem, [])] = True
+            sentence_score = sentence_score + w.count * counted[flat]
+            passage_score = passage_score + w.count * np.logical_or.reduceat(counted[flat], _starts(lengths))
         best_score, best = _segment_argmax(sentence_score, lengths)
         best = flat[best]
         fused = (1 - w.sentence) * passage_score + w.sentence * best_score
@@ -309,6 +321,27 @@ class _EntityTable:
             if self.labels[e] in labels and (any_word or self.words[e] <= question_words):
                 novel[self.rows[e]] -= 1
         return novel > 0
+
+
+# The thing "how many" counts: the next two words ("how many ohio voters", "how many states are").
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w-]+\s+)?[\w-]+)", re.I)
+
+
+def _counted_nouns(sentences: Sequence[Sentence]) -> dict[str, list[int]]:
+    """Rows of the sentences where a number counts something, by the stems of the two words after it
+    ("Twenty-seven states led by" is filed under "state" and "led"; stopwords are never asked for)."""
+    out: dict[str, list[int]] = {}
+    for row, sentence in enumerate(sentences):
+        for label, text in sentence.entities:
+            if label != "CARDINAL":
+                continue
+            at = sentence.text.find(text)
+            if at < 0:
+                continue
+            after = _TOKEN.findall(sentence.text[at + len(text) : at + len(text) + 40].lower())[:2]
+            for stem in _stemmer().stemWords(after):
+                out.setdefault(stem, []).append(row)
+    return out
 
 
 def _introductions(sentences: Sequence[Sentence]) -> list[Sentence]:
