@@ -73,7 +73,9 @@ class System:
 
 
 # The baselines: every lever off, by name (a positional Weights(...) leaves a lever added later on).
-_OFF = Weights(dense=1.0, sentence=0.0, type_bonus=0.0, heading=0.0, speaker=0.0, intro=0.0, count=0.0)
+_OFF = Weights(
+    dense=1.0, sentence=0.0, type_bonus=0.0, heading=0.0, speaker=0.0, intro=0.0, count=0.0, point_dates=False
+)
 
 SYSTEMS = [
     System("naive: paragraphs, cosine", 10_000, 0, _OFF, naive_abstention=True),
@@ -85,6 +87,7 @@ SYSTEMS = [
     System("  without speaker routing", 100, 1, replace(Weights(), speaker=0.0)),
     System("  without introductions", 100, 1, replace(Weights(), intro=0.0)),
     System("  without counted nouns", 100, 1, replace(Weights(), count=0.0)),
+    System("  with any date for when", 100, 1, replace(Weights(), point_dates=False)),
     System("  with 60-word passages", 60, 1, Weights()),
     System("  with 150-word passages", 150, 1, Weights()),
 ]

@@ -258,3 +258,26 @@ def test_how_many_prefers_a_number_that_counts_the_thing_asked_about(
     without, _ = service.search(question, top_k=1, weights=Weights(count=0.0))
     assert service.index.passages[without.ranked[0].index].paragraph == 1  # what the lever changes
     assert service.ask(question, top_k=1).hits[0].passage.paragraph == 2
+
+
+BOOK_ARTICLE = """---
+title: A planner's advice
+---
+Saving for college is hard, and families across the country are still looking for a plan that works for
+them and their children.
+
+These days the planner says his book was too strict about borrowing for college.
+
+In 2002 the planner wrote his first book for young parents.
+"""
+
+
+def test_when_prefers_a_date_naming_a_point_in_time_over_a_span(tmp_path: Path, settings: RetrievalSettings):
+    """ "These days" or "18 years" cannot answer "when"; "in 2002" can."""
+    path = tmp_path / "book.txt"
+    path.write_text(BOOK_ARTICLE, encoding="utf-8")
+    service = Newsdesk(load_articles([path]), settings=settings, embedder=FakeEmbedder())
+    question = "when did the planner's book come out?"
+    without, _ = service.search(question, top_k=1, weights=Weights(point_dates=False))
+    assert service.index.passages[without.ranked[0].index].paragraph == 2  # what the lever changes
+    assert service.ask(question, top_k=1).hits[0].passage.paragraph == 3

@@ -8,12 +8,13 @@ answer usually sits in one sentence of a longer passage (the one the user sees i
     score    = (1 - sentence_weight) * passage + sentence_weight * best sentence - heading penalty
 
 The type bonus rewards an entity of the kind the question asks for (a date for "when", a number for
-"how many"; spaCy labels computed at index time). A "who" question also rewards the sentence that
-introduces a person it does not name (the first full mention, which carries the role: "Jane Roe, a
-lawyer for the board") over later mentions that only quote them ("Roe said"), and "how many <thing>"
-rewards a number followed by that thing ("27 states") over numbers counting something else.
-Heading-like paragraphs (very short ones, and a short first line restating the title) restate the topic
-without answering anything, and are pushed down.
+"how many"; spaCy labels computed at index time); for "when", only a date naming a point in time
+counts ("2002", "last month"), not a span or a frequency ("18 years", "each month"). A "who" question
+also rewards the sentence that introduces a person it does not name (the first full mention, which
+carries the role: "Jane Roe, a lawyer for the board") over later mentions that only quote them ("Roe
+said"), and "how many <thing>" rewards a number followed by that thing ("27 states") over numbers
+counting something else. Heading-like paragraphs (very short ones, and a short first line restating the
+title) restate the topic without answering anything, and are pushed down.
 Every weight was chosen on the development half of the independent question set
 (benchmarks/eval_retrieval.py) and kept only if it also helped the other half.
 
@@ -118,6 +119,7 @@ class Weights:
     speaker: float = SPEAKER_BONUS
     intro: float = INTRO_BONUS
     count: float = COUNT_BONUS
+    point_dates: bool = True  # "when" counts only dates naming a point in time (see _POINT_IN_TIME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +196,7 @@ class PassageIndex:
         self._terms = frozenset(_stemmer().stemWords(sorted(self.vocabulary)))
         self._headings = _heading_flags(self.passages)
         self._entities = _EntityTable(self.sentences)
+        self._points = _EntityTable(_points_in_time(self.sentences))
         self._intros = _EntityTable(_introductions(self.sentences))
         self._counted = _counted_nouns(self.sentences)
         grouped: dict[str, list[int]] = {}
@@ -232,7 +235,8 @@ class PassageIndex:
         passage_score = w.dense * dense + (1 - w.dense) * lexical
         typed = None
         if info.answer_labels:
-            typed = self._entities.novel(info.answer_labels, entity_words(info.text))
+            table = self._points if w.point_dates else self._entities
+            typed = table.novel(info.answer_labels, entity_words(info.text))
         if typed is not None and w.type_bonus:
             sentence_score = sentence_score + w.type_bonus * typed[flat]
             passage_score = passage_score + w.type_bonus * np.logical_or.reduceat(
@@ -321,6 +325,34 @@ class _EntityTable:
             if self.labels[e] in labels and (any_word or self.words[e] <= question_words):
                 novel[self.rows[e]] -= 1
         return novel > 0
+
+
+# A DATE entity that names a point in time: a year, a month or a weekday, a day relative to today, or
+# this/last/next <period>. Spans and frequencies ("18 years", "each month", "these days") are left out.
+_POINT_IN_TIME = re.compile(
+    r"\b(?:1[6-9]|20)\d\d\b|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday|yesterday|today|tomorrow|tonight|ago)\b"
+    r"|\b(?:this|last|next|earlier|later)\s+(?:week|weekend|month|year|spring|summer|fall|autumn|winter"
+    r"|night|morning|evening|decade|century)\b",
+    re.I,
+)
+
+
+def _points_in_time(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The sentences with only the DATE entities that name a point in time (``_POINT_IN_TIME``): a span
+    or a frequency cannot answer "when"."""
+    return [
+        replace(
+            sentence,
+            entities=tuple(
+                (label, text)
+                for label, text in sentence.entities
+                if label != "DATE" or _POINT_IN_TIME.search(text)
+            ),
+        )
+        for sentence in sentences
+    ]
 
 
 # The thing "how many" counts: the next two words ("how many ohio voters", "how many states are").
