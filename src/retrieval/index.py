@@ -30,9 +30,9 @@ import io
 import json
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import Stemmer
@@ -195,9 +195,8 @@ class PassageIndex:
         self.vocabulary = frozenset(tok for p in self.passages for tok in tokenize(p.text))
         self._terms = frozenset(_stemmer().stemWords(sorted(self.vocabulary)))
         self._headings = _heading_flags(self.passages)
-        self._entities = _EntityTable(self.sentences)
-        self._points = _EntityTable(_points_in_time(self.sentences))
-        self._intros = _EntityTable(_introductions(self.sentences))
+        self._entities = _EntityTable(len(self.sentences), _labelled_entities(self.sentences))
+        self._intros = _EntityTable(len(self.sentences), _introductions(self.sentences))
         self._counted = _counted_nouns(self.sentences)
         grouped: dict[str, list[int]] = {}
         for row, passage in enumerate(self.passages):
@@ -235,8 +234,10 @@ class PassageIndex:
         passage_score = w.dense * dense + (1 - w.dense) * lexical
         typed = None
         if info.answer_labels:
-            table = self._points if w.point_dates else self._entities
-            typed = table.novel(info.answer_labels, entity_words(info.text))
+            labels = info.answer_labels
+            if not w.point_dates and "DATE" in labels:
+                labels = labels | {SPAN_LABEL}
+            typed = self._entities.novel(labels, entity_words(info.text))
         if typed is not None and w.type_bonus:
             sentence_score = sentence_score + w.type_bonus * typed[flat]
             passage_score = passage_score + w.type_bonus * np.logical_or.reduceat(
@@ -295,22 +296,22 @@ class _EntityTable:
     of an asked label that the question does not name, without looping over the corpus per question.
     """
 
-    def __init__(self, sentences: Sequence[Sentence]) -> None:
-        self.size = len(sentences)
+    def __init__(self, size: int, entities: Iterable[tuple[int, str, str]]) -> None:
+        """A table over ``size`` sentences of ``entities``, each (sentence row, label, text)."""
+        self.size = size
         self.counts: dict[str, np.ndarray] = {}
         self.rows: list[int] = []
         self.labels: list[str] = []
         self.words: list[frozenset[str]] = []
         self.by_word: dict[str, list[int]] = {}
-        for row, sentence in enumerate(sentences):
-            for label, text in sentence.entities:
-                self.counts.setdefault(label, np.zeros(self.size, dtype=np.int32))[row] += 1
-                words = entity_words(text)
-                for word in words:
-                    self.by_word.setdefault(word, []).append(len(self.rows))
-                self.rows.append(row)
-                self.labels.append(label)
-                self.words.append(words)
+        for row, label, text in entities:
+            self.counts.setdefault(label, np.zeros(self.size, dtype=np.int32))[row] += 1
+            words = entity_words(text)
+            for word in words:
+                self.by_word.setdefault(word, []).append(len(self.rows))
+            self.rows.append(row)
+            self.labels.append(label)
+            self.words.append(words)
 
     def novel(
         self, labels: frozenset[str], question_words: frozenset[str], *, any_word: bool = False
@@ -339,20 +340,18 @@ _POINT_IN_TIME = re.compile(
 )
 
 
-def _points_in_time(sentences: Sequence[Sentence]) -> list[Sentence]:
-    """The sentences with only the DATE entities that name a point in time (``_POINT_IN_TIME``): a span
-    or a frequency cannot answer "when"."""
-    return [
-        replace(
-            sentence,
-            entities=tuple(
-                (label, text)
-                for label, text in sentence.entities
-                if label != "DATE" or _POINT_IN_TIME.search(text)
-            ),
-        )
-        for sentence in sentences
-    ]
+# The label a DATE entity takes in the entity table when it names no point in time ("18 years", "each
+# month"): a span or a frequency cannot answer "when", so "when" questions do not ask for it.
+SPAN_LABEL = "DATE_SPAN"
+
+
+def _labelled_entities(sentences: Sequence[Sentence]) -> Iterator[tuple[int, str, str]]:
+    """Every entity as (sentence row, label, text), a DATE naming no point in time as ``SPAN_LABEL``."""
+    for row, sentence in enumerate(sentences):
+        for label, text in sentence.entities:
+            if label == "DATE" and not _POINT_IN_TIME.search(text):
+                label = SPAN_LABEL
+            yield row, label, text
 
 
 # The thing "how many" counts: the next two words ("how many ohio voters", "how many states are").
@@ -376,23 +375,19 @@ def _counted_nouns(sentences: Sequence[Sentence]) -> dict[str, list[int]]:
     return out
 
 
-def _introductions(sentences: Sequence[Sentence]) -> list[Sentence]:
-    """Each sentence with only the people it introduces: a name of two words or more, the first mention of
-    its last word (a surname) in full in the article. Later mentions ("Roe said") quote, not introduce."""
+def _introductions(sentences: Sequence[Sentence]) -> Iterator[tuple[int, str, str]]:
+    """The people each sentence introduces, as (sentence row, "PERSON", name): a name of two words or more,
+    the first mention of its last word (a surname) in full in the article. Later mentions ("Roe said")
+    quote, not introduce."""
     seen: set[tuple[str, str]] = set()
-    out = []
-    for sentence in sentences:
-        found = []
+    for row, sentence in enumerate(sentences):
         for label, text in sentence.entities:
-            words = _ENTITY_WORD.findall(text.lower())
-            if label != "PERSON" or len(words) < 2:
+            if label != "PERSON":
                 continue
-            key = (sentence.article, words[-1])
-            if key not in seen:
-                seen.add(key)
-                found.append((label, text))
-        out.append(replace(sentence, entities=tuple(found)))
-    return out
+            words = _ENTITY_WORD.findall(text.lower())
+            if len(words) >= 2 and (sentence.article, words[-1]) not in seen:
+                seen.add((sentence.article, words[-1]))
+                yield row, label, text
 
 
 def _starts(lengths: np.ndarray) -> np.ndarray:
