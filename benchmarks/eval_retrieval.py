@@ -8,7 +8,8 @@ Question sets:
   written independently of this project, plus 36 unanswerable ones. A passage is a hit when it contains
   one of the evidence strings. The articles are split by a fixed rule, their position in id order: even
   positions are the development half (the weights were chosen there), odd positions the held-back half.
-  "corpus" asks every question of one corpus of all 12 articles.
+  "corpus" asks every question of one corpus of all 12 articles; "corpus, dev. q." and "corpus, held q."
+  are its questions on the articles of each half (decisions read the first).
 - --qa FILE --qa-articles FILE: any set in the same format instead, such as real users' voted questions
   from `newsdesk feedback export --out FILE --articles FILE` (scored per article and as one corpus).
 - benchmarks/questions.json: the project's own questions on the bundled article (a hit is a passage of
@@ -74,7 +75,16 @@ class System:
 
 # The baselines: every lever off, by name (a positional Weights(...) leaves a lever added later on).
 _OFF = Weights(
-    dense=1.0, sentence=0.0, type_bonus=0.0, heading=0.0, speaker=0.0, intro=0.0, count=0.0, point_dates=False
+    dense=1.0,
+    sentence=0.0,
+    type_bonus=0.0,
+    heading=0.0,
+    speaker=0.0,
+    intro=0.0,
+    count=0.0,
+    point_dates=False,
+    article_names=0.0,
+    article_terms=0.0,
 )
 
 SYSTEMS = [
@@ -88,6 +98,8 @@ SYSTEMS = [
     System("  without introductions", 100, 1, replace(Weights(), intro=0.0)),
     System("  without counted nouns", 100, 1, replace(Weights(), count=0.0)),
     System("  with any date for when", 100, 1, replace(Weights(), point_dates=False)),
+    System("  without article names", 100, 1, replace(Weights(), article_names=0.0)),
+    System("  without article terms", 100, 1, replace(Weights(), article_terms=0.0)),
     System("  with 60-word passages", 60, 1, Weights()),
     System("  with 150-word passages", 150, 1, Weights()),
 ]
@@ -217,6 +229,7 @@ def main() -> int:
         articles, questions, _ = load_qa(args.qa, args.qa_articles)
         corpus_name = f"corpus of {len(articles)}"
         sets = {"qa file": questions, corpus_name: questions}
+        corpus_sets = {corpus_name}
     else:
         if not (args.data / "polnear-dev-qa.jsonl").is_file():
             print(f"eval_retrieval: no question set under {args.data}", file=sys.stderr)
@@ -228,8 +241,12 @@ def main() -> int:
             "develop half": [q for q in questions if q.article in develop],
             "held-back half": [q for q in questions if q.article in held],
             "corpus of 12": questions,
+            # The corpus split by the half a question's article is in: decisions read the develop part.
+            "corpus, dev. q.": [q for q in questions if q.article in develop],
+            "corpus, held q.": [q for q in questions if q.article in held],
             "own set": own_questions,
         }
+        corpus_sets = {corpus_name, "corpus, dev. q.", "corpus, held q."}
     embedder = MemoEmbedder(SentenceTransformerEmbedder())
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -248,7 +265,7 @@ def main() -> int:
             }
             corpus = Newsdesk(articles, settings=settings, embedder=embedder, cache=cache)
             for name, subset in sets.items():
-                if name == corpus_name:
+                if name in corpus_sets:
                     result = score(corpus, system, subset, corpus=True)
                 else:
                     by_article = defaultdict(list)

@@ -43,3 +43,11 @@ def test_unknown_words_and_empty_documents_score_zero():
 def test_an_empty_corpus_answers_with_no_scores():
     assert BM25([]).scores(["anything"]).shape == (0,)
     assert np.array_equal(BM25([[]]).scores(["x"]), np.zeros(1, dtype=np.float32))
+
+
+def test_grouped_documents_score_as_their_concatenations():
+    documents = [["ferry", "fare", "ferry"], ["fare", "rise"], ["rise", "bus", "bus"], ["ferry"]]
+    grouped = BM25(documents).grouped(np.array([0, 0, 1, 1]), 2)
+    joined = BM25([["ferry", "fare", "ferry", "fare", "rise"], ["rise", "bus", "bus", "ferry"]])
+    for query in (["ferry"], ["fare", "bus"], ["rise", "ferry", "unknown"]):
+        np.testing.assert_allclose(grouped.scores(query), joined.scores(query), rtol=1e-6)

@@ -281,3 +281,72 @@ def test_when_prefers_a_date_naming_a_point_in_time_over_a_span(tmp_path: Path, 
     without, _ = service.search(question, top_k=1, weights=Weights(point_dates=False))
     assert service.index.passages[without.ranked[0].index].paragraph == 2  # what the lever changes
     assert service.ask(question, top_k=1).hits[0].passage.paragraph == 3
+
+
+BRIDGE_ARTICLE = """---
+title: Bridge repairs
+---
+Senator Jane Marlow toured the old river crossing on Monday with county engineers.
+
+Marlow promised voters that the state would pay to repair the bridge before winter.
+"""
+
+COUNCIL_ARTICLE = """---
+title: Council budget
+---
+The council passed its budget on Tuesday after a long debate about roads and parks.
+
+Members argued about the bridge budget, and what the council promised the town about the bridge budget.
+"""
+
+
+def test_in_a_corpus_an_article_that_never_mentions_the_person_asked_about_is_ranked_down(
+    tmp_path: Path, settings: RetrievalSettings
+):
+    paths = [tmp_path / "bridge.txt", tmp_path / "council.txt"]
+    paths[0].write_text(BRIDGE_ARTICLE, encoding="utf-8")
+    paths[1].write_text(COUNCIL_ARTICLE, encoding="utf-8")
+    service = Newsdesk(load_articles(paths), settings=settings, embedder=FakeEmbedder())
+    question = "what did marlow promise about the bridge budget?"
+    without, _ = service.search(question, top_k=1, weights=Weights(article_names=0.0))
+    assert service.index.passages[without.ranked[0].index].article == "council"  # what the lever changes
+    hit = service.ask(question, top_k=1).hits[0].passage
+    assert (hit.article, hit.paragraph) == ("bridge", 2)
+    # Within one article every passage lacks the same names: the lever moves nothing.
+    alone, _ = service.search(question, top_k=2, article="council")
+    plain, _ = service.search(question, top_k=2, article="council", weights=Weights(article_names=0.0))
+    assert [(r.index, r.score) for r in alone.ranked] == [(r.index, r.score) for r in plain.ranked]
+
+
+FERRY_ARTICLE = """---
+title: Island service
+---
+The island ferry runs four times a day between the harbour and the village.
+
+The ferry crew has grown to twelve, and the island ferry now sails at night.
+
+Fuel costs doubled this year, so the fares went up.
+"""
+
+BUS_ARTICLE = """---
+title: Bus routes
+---
+The city opened a new bus route in March and hired twenty drivers for it.
+
+Fares rise every year, the mayor said, and costs rise too.
+"""
+
+
+def test_in_a_corpus_the_article_covering_more_of_the_question_s_terms_is_preferred(
+    tmp_path: Path, settings: RetrievalSettings
+):
+    """The ferry article holds "island", "ferry" and "fares" between its paragraphs; the bus article's one
+    paragraph matches "fares rise" better than any single ferry paragraph does."""
+    paths = [tmp_path / "ferry.txt", tmp_path / "bus.txt"]
+    paths[0].write_text(FERRY_ARTICLE, encoding="utf-8")
+    paths[1].write_text(BUS_ARTICLE, encoding="utf-8")
+    service = Newsdesk(load_articles(paths), settings=settings, embedder=FakeEmbedder())
+    question = "why did the island ferry fares rise?"
+    without, _ = service.search(question, top_k=1, weights=Weights(article_terms=0.0))
+    assert service.index.passages[without.ranked[0].index].article == "bus"  # what the lever changes
+    assert service.ask(question, top_k=1).hits[0].passage.article == "ferry"

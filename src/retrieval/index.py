@@ -15,6 +15,11 @@ carries the role: "Jane Roe, a lawyer for the board") over later mentions that o
 said"), and "how many <thing>" rewards a number followed by that thing ("27 states") over numbers
 counting something else. Heading-like paragraphs (very short ones, and a short first line restating the
 title) restate the topic without answering anything, and are pushed down.
+In a corpus of several articles, two article-level terms pick the article before the passage: a passage
+loses a share of 0.1 for the names the question asks about (people, organisations, places that some
+articles mention and others do not) that its article never mentions, and gains 0.1 times its article's
+BM25 score for the question (the article as one document), since the words of a question are often spread
+over one article's paragraphs while another article's single paragraph matches a few of them better.
 Every weight was chosen on the development half of the independent question set
 (benchmarks/eval_retrieval.py) and kept only if it also helped the other half.
 
@@ -77,6 +82,14 @@ COUNT_BONUS = 0.1
 # Added to a passage where the person whose words a question asks for is quoted ("what did X say ...");
 # the service applies it, since it knows the quotes (see Newsdesk.search).
 SPEAKER_BONUS = 0.2
+# Taken off a passage, in a corpus search, in proportion to the share of the names the question asks about
+# (words of people, organisations, places... that some articles mention and others do not) that its
+# article never mentions: "what did Pence say about X" is not answered by an article without Pence.
+ARTICLE_NAMES_PENALTY = 0.1
+# Added to a passage, in a corpus search, in proportion to its article's BM25 score for the question (each
+# article taken as one document, normalised by the best article): words rare in the corpus but frequent in
+# one article ("Pence", "EPA") point to the article that is about them.
+ARTICLE_TERMS_BONUS = 0.1
 # Entity labels kept per sentence: the ones some question type asks for.
 _KEPT_LABELS = NAMED_LABELS | {"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 
@@ -120,6 +133,8 @@ class Weights:
     intro: float = INTRO_BONUS
     count: float = COUNT_BONUS
     point_dates: bool = True  # "when" counts only dates naming a point in time (see _POINT_IN_TIME)
+    article_names: float = ARTICLE_NAMES_PENALTY
+    article_terms: float = ARTICLE_TERMS_BONUS
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +179,11 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def terms(text: str) -> list[str]:
     """BM25 terms: stemmed tokens without stopwords, so "meeting" finds "meet" and "which" finds nothing."""
-    return list(_stemmer().stemWords([t for t in tokenize(text) if t not in STOPWORDS]))
+    return _terms(tokenize(text))
+
+
+def _terms(tokens: list[str]) -> list[str]:
+    return list(_stemmer().stemWords([t for t in tokens if t not in STOPWORDS]))
 
 
 class PassageIndex:
@@ -189,10 +208,11 @@ class PassageIndex:
         # Inner product equals cosine similarity on normalised vectors; a flat index is exact.
         self._faiss = faiss.IndexFlatIP(self.vectors.shape[1])
         self._faiss.add(self.vectors)
-        self._bm25 = BM25([terms(p.text) for p in self.passages])
+        tokens = [tokenize(p.text) for p in self.passages]
+        self._bm25 = BM25([_terms(t) for t in tokens])
         self._sentence_bm25 = BM25([terms(s.text) for s in self.sentences])
         self.lexicon = Lexicon.from_texts(p.text for p in self.passages)
-        self.vocabulary = frozenset(tok for p in self.passages for tok in tokenize(p.text))
+        self.vocabulary = frozenset(tok for row in tokens for tok in row)
         self._terms = frozenset(_stemmer().stemWords(sorted(self.vocabulary)))
         self._headings = _heading_flags(self.passages)
         self._entities = _EntityTable(len(self.sentences), _labelled_entities(self.sentences))
@@ -202,6 +222,14 @@ class PassageIndex:
         for row, passage in enumerate(self.passages):
             grouped.setdefault(passage.article, []).append(row)
         self._article_rows = {name: np.array(rows, dtype=np.int64) for name, rows in grouped.items()}
+        self._row_article = np.zeros(len(self.passages), dtype=np.int64)
+        for number, rows in enumerate(self._article_rows.values()):
+            self._row_article[rows] = number
+        numbers = {name: number for number, name in enumerate(self._article_rows)}
+        self._name_articles = _name_articles(self.passages, tokens, self._entities, numbers)
+        # Each article as one document of its sentences, for how well it covers a question's terms.
+        sentence_article = np.array([numbers[s.article] for s in self.sentences], dtype=np.int64)
+        self._article_bm25 = self._sentence_bm25.grouped(sentence_article, len(numbers))
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -257,6 +285,12 @@ class PassageIndex:
         best = flat[best]
         fused = (1 - w.sentence) * passage_score + w.sentence * best_score
         fused = fused - w.heading * self._headings[rows]
+        if article is None and w.article_terms:
+            fused = (
+                fused + w.article_terms * _normalised(self._article_bm25.scores(tokens))[self._row_article]
+            )
+        if article is None and w.article_names:
+            fused = fused - w.article_names * self._missing_names(info.text)
         order = np.argsort(-fused, kind="stable")
         # Whether the passages a reader would look at hold an entity of the asked type at all.
         typed_answer = typed is None or any(
@@ -274,6 +308,17 @@ class PassageIndex:
         top = float(sentence_dense.max()) if len(sentence_dense) else 0.0
         return SearchResult(ranked, max(top, float(dense.max())), typed_answer)
 
+    def _missing_names(self, question: str) -> np.ndarray | float:
+        """Per passage, the share of the question's names (mentioned by some articles only) that its
+        article does not mention; 0.0 when the question names nothing that tells articles apart."""
+        named = [self._name_articles[w] for w in entity_words(question) if w in self._name_articles]
+        if not named:
+            return 0.0
+        missing = np.zeros(len(self.passages), dtype=np.float32)
+        for articles in named:
+            missing += ~articles[self._row_article]
+        return missing / len(named)
+
     def _dense_scores(self, query: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
         if rows is not None:
             return (self.vectors[rows] @ query).astype(np.float32)
@@ -286,6 +331,27 @@ class PassageIndex:
 def entity_words(text: str) -> frozenset[str]:
     """The words an entity is matched on: lower case, possessives and stopwords dropped, digits kept."""
     return frozenset(w for w in _ENTITY_WORD.findall(text.lower()) if w not in STOPWORDS)
+
+
+def _name_articles(
+    passages: Sequence[Passage],
+    tokens: Sequence[list[str]],
+    entities: _EntityTable,
+    numbers: dict[str, int],
+) -> dict[str, np.ndarray]:
+    """For each word of a name (of an entity of a named kind: a person, an organisation, a place...) that
+    some articles hold and others do not, the articles that hold it, as a mask over the articles numbered
+    by ``numbers``. Any mention counts, not only those spaCy labelled: NER misses some."""
+    names = {
+        word
+        for word, found in entities.by_word.items()
+        if len(word) > 1 and any(entities.labels[e] in NAMED_LABELS for e in found)
+    }
+    out: dict[str, np.ndarray] = {}
+    for passage, words in zip(passages, tokens, strict=True):
+        for word in names.intersection(words):
+            out.setdefault(word, np.zeros(len(numbers), dtype=bool))[numbers[passage.article]] = True
+    return {word: mask for word, mask in out.items() if not mask.all()}
 
 
 class _EntityTable:

@@ -26,25 +26,54 @@ class BM25:
     """A BM25 index over documents given as lists of terms."""
 
     def __init__(self, documents: Sequence[Sequence[str]], *, k1: float = K1, b: float = B) -> None:
-        self.size = len(documents)
-        self.vocabulary: dict[str, int] = {}
+        vocabulary: dict[str, int] = {}
         postings: list[list[tuple[int, int]]] = []  # per term: (document, term frequency)
         lengths = np.array([len(d) for d in documents], dtype=np.float32)
         for row, document in enumerate(documents):
             for term, tf in Counter(document).items():
-                term_id = self.vocabulary.setdefault(term, len(self.vocabulary))
+                term_id = vocabulary.setdefault(term, len(vocabulary))
                 if term_id == len(postings):
                     postings.append([])
                 postings[term_id].append((row, tf))
         counts = np.array([len(p) for p in postings], dtype=np.int64)
-        self._starts = np.concatenate([[0], np.cumsum(counts)])
         pairs = np.array([pair for p in postings for pair in p], dtype=np.int64).reshape(-1, 2)
-        self._documents = pairs[:, 0]
-        frequencies = pairs[:, 1].astype(np.float32)
+        self._build(vocabulary, counts, pairs[:, 0], pairs[:, 1].astype(np.float32), lengths, k1, b)
+
+    def _build(
+        self,
+        vocabulary: dict[str, int],
+        counts: np.ndarray,
+        documents: np.ndarray,
+        frequencies: np.ndarray,
+        lengths: np.ndarray,
+        k1: float,
+        b: float,
+    ) -> None:
+        """Weights from postings sorted by term (``counts`` per term) as (document, frequency) pairs."""
+        self.size = len(lengths)
+        self.vocabulary = vocabulary
+        self._k1, self._b = k1, b
+        self._counts = counts
+        self._starts = np.concatenate([[0], np.cumsum(counts)])
+        self._documents = documents
+        self._frequencies = frequencies
+        self._lengths = lengths
         average = float(lengths.mean()) if self.size and lengths.sum() else 1.0
-        norm = k1 * ((1 - b) + b * lengths[self._documents] / average)
+        norm = k1 * ((1 - b) + b * lengths[documents] / average)
         idf = np.log(1 + (self.size - counts + 0.5) / (counts + 0.5)).astype(np.float32)
         self._weights = (np.repeat(idf, counts) * frequencies / (frequencies + norm)).astype(np.float32)
+
+    def grouped(self, groups: np.ndarray, size: int) -> BM25:
+        """The BM25 index of ``size`` documents, each the concatenation of this index's documents in one
+        group (``groups[d]`` is document d's group); built from the postings, without re-reading text."""
+        terms = np.repeat(np.arange(len(self._counts), dtype=np.int64), self._counts)
+        keys, inverse = np.unique(terms * size + groups[self._documents], return_inverse=True)
+        frequencies = np.bincount(inverse, weights=self._frequencies).astype(np.float32)
+        counts = np.bincount(keys // size, minlength=len(self._counts)).astype(np.int64)
+        lengths = np.bincount(groups, weights=self._lengths, minlength=size).astype(np.float32)
+        out = BM25.__new__(BM25)
+        out._build(self.vocabulary, counts, keys % size, frequencies, lengths, self._k1, self._b)
+        return out
 
     def __contains__(self, term: str) -> bool:
         return term in self.vocabulary
