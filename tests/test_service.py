@@ -283,6 +283,15 @@ def test_when_prefers_a_date_naming_a_point_in_time_over_a_span(tmp_path: Path, 
     assert service.ask(question, top_k=1).hits[0].passage.paragraph == 3
 
 
+def corpus_of(tmp_path: Path, settings: RetrievalSettings, **texts: str) -> Newsdesk:
+    """A service over one article file per keyword (the file name is the article id)."""
+    paths = []
+    for name, text in texts.items():
+        paths.append(tmp_path / f"{name}.txt")
+        paths[-1].write_text(text, encoding="utf-8")
+    return Newsdesk(load_articles(paths), settings=settings, embedder=FakeEmbedder())
+
+
 BRIDGE_ARTICLE = """---
 title: Bridge repairs
 ---
@@ -303,10 +312,7 @@ Members argued about the bridge budget, and what the council promised the town a
 def test_in_a_corpus_an_article_that_never_mentions_the_person_asked_about_is_ranked_down(
     tmp_path: Path, settings: RetrievalSettings
 ):
-    paths = [tmp_path / "bridge.txt", tmp_path / "council.txt"]
-    paths[0].write_text(BRIDGE_ARTICLE, encoding="utf-8")
-    paths[1].write_text(COUNCIL_ARTICLE, encoding="utf-8")
-    service = Newsdesk(load_articles(paths), settings=settings, embedder=FakeEmbedder())
+    service = corpus_of(tmp_path, settings, bridge=BRIDGE_ARTICLE, council=COUNCIL_ARTICLE)
     question = "what did marlow promise about the bridge budget?"
     without, _ = service.search(question, top_k=1, weights=Weights(article_names=0.0))
     assert service.index.passages[without.ranked[0].index].article == "council"  # what the lever changes
@@ -342,10 +348,7 @@ def test_in_a_corpus_the_article_covering_more_of_the_question_s_terms_is_prefer
 ):
     """The ferry article holds "island", "ferry" and "fares" between its paragraphs; the bus article's one
     paragraph matches "fares rise" better than any single ferry paragraph does."""
-    paths = [tmp_path / "ferry.txt", tmp_path / "bus.txt"]
-    paths[0].write_text(FERRY_ARTICLE, encoding="utf-8")
-    paths[1].write_text(BUS_ARTICLE, encoding="utf-8")
-    service = Newsdesk(load_articles(paths), settings=settings, embedder=FakeEmbedder())
+    service = corpus_of(tmp_path, settings, ferry=FERRY_ARTICLE, bus=BUS_ARTICLE)
     question = "why did the island ferry fares rise?"
     without, _ = service.search(question, top_k=1, weights=Weights(article_terms=0.0))
     assert service.index.passages[without.ranked[0].index].article == "bus"  # what the lever changes
