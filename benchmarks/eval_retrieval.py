@@ -83,6 +83,7 @@ _OFF = Weights(
     intro=0.0,
     count=0.0,
     point_dates=False,
+    intent=False,
     article_names=0.0,
     article_terms=0.0,
 )
@@ -98,6 +99,7 @@ SYSTEMS = [
     System("  without introductions", 100, 1, replace(Weights(), intro=0.0)),
     System("  without counted nouns", 100, 1, replace(Weights(), count=0.0)),
     System("  with any date for when", 100, 1, replace(Weights(), point_dates=False)),
+    System("  without intentions", 100, 1, replace(Weights(), intent=False)),
     System("  without article names", 100, 1, replace(Weights(), article_names=0.0)),
     System("  without article terms", 100, 1, replace(Weights(), article_terms=0.0)),
     System("  with 60-word passages", 60, 1, Weights()),

@@ -292,6 +292,45 @@ def corpus_of(tmp_path: Path, settings: RetrievalSettings, **texts: str) -> News
     return Newsdesk(load_articles(paths), settings=settings, embedder=FakeEmbedder())
 
 
+COURT_ARTICLE = """---
+title: Port ruling
+---
+A federal judge ruled on Friday that the port must reopen, and the ruling can go to the appeals court if
+the governor decides to appeal it.
+
+"We will take this to a higher court," Governor Tom Brady said in a statement.
+"""
+
+
+def test_whether_someone_means_to_do_something_is_answered_by_their_own_words(
+    tmp_path: Path, settings: RetrievalSettings
+):
+    """ "is X going to appeal?" asks what X intends: X's quote says it, not the passage about appeals."""
+    service = corpus_of(tmp_path, settings, port=COURT_ARTICLE)
+    question = "is brady going to appeal?"
+    without, _ = service.search(question, top_k=1, weights=Weights(intent=False))
+    assert service.index.passages[without.ranked[0].index].paragraph == 1  # what the lever changes
+    assert service.ask(question, top_k=1).hits[0].passage.paragraph == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("is roe going to appeal?", "roe"),
+        ("Does Jane Roe plan to run again?", "Jane Roe"),
+        ("is the court going to rule?", None),  # a description, not a name
+        ("is he likely to win?", None),
+        ("will the port reopen?", None),
+    ],
+)
+def test_a_question_about_what_someone_means_to_do_names_them(question, speaker):
+    from retrieval.question import analyse
+
+    info = analyse(question)
+    assert info.speaker == speaker
+    assert info.intent is (speaker is not None)
+
+
 BRIDGE_ARTICLE = """---
 title: Bridge repairs
 ---

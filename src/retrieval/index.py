@@ -133,6 +133,7 @@ class Weights:
     intro: float = INTRO_BONUS
     count: float = COUNT_BONUS
     point_dates: bool = True  # "when" counts only dates naming a point in time (see _POINT_IN_TIME)
+    intent: bool = True  # "is X going to ...?" routes to X's quotes like "what did X say" (see question.py)
     article_names: float = ARTICLE_NAMES_PENALTY
     article_terms: float = ARTICLE_TERMS_BONUS
 

@@ -10,7 +10,8 @@ Both are read off the question's wording with general English patterns; nothing 
   capitalised first. The abstention check needs them: a question about someone the corpus never mentions
   has no answer there, however on-topic the rest of it is.
 - Whose words the question asks for ("what did X say", "according to X") re-ranks X's quotes first, and
-  "what did X say" with X quoted nowhere has no answer.
+  "what did X say" with X quoted nowhere has no answer. So does a yes/no question about what X means to
+  do ("is X going to appeal?"): X's own words answer it.
 """
 
 from __future__ import annotations
@@ -53,6 +54,17 @@ _SPEECH_SUBJECT = re.compile(
     r"|respond|reply|recommend|predict|promise|accuse|ask|want|testify|insist|admit|deny|reveal)\b",
     re.I,
 )
+# "is X going to appeal?", "does X plan to run?": whether X means to do something is answered by X's own
+# words ("we will appeal", X said), so these rank X's quotes first, as "what did X say" does.
+_INTENT = re.compile(
+    r"^(?:(?:is|are|was|were)\s+(?P<subject>[\w.’'-]+(?:\s+[\w.’'-]+){0,3}?)\s+"
+    r"(?:going|planning|intending|expected|likely|set|about|ready|willing|trying)\s+to"
+    r"|(?:does|do|did)\s+(?P<other>[\w.’'-]+(?:\s+[\w.’'-]+){0,3}?)\s+"
+    r"(?:plan|intend|want|expect|hope|vow|pledge|promise|mean)\s+to)\b",
+    re.I,
+)
+# Subjects that name nobody whose quotes could be found: pronouns, and descriptions ("the court").
+_NOT_NAMES = frozenset("the a an his her their its this that our your he she they it there we you i".split())
 _WORD = re.compile(r"[A-Za-z][\w’'.-]*")
 # Markup and mentions a Discord user may type around a question: **bold**, _italics_, `code`, @everyone.
 _MARKUP = re.compile(r"[*_~`|>]+|<@[!&]?\d+>|@(?:everyone|here)\b")
@@ -67,6 +79,7 @@ class QuestionInfo:
     persons: tuple[str, ...]  # people the question is about, as written
     quoted: str | None = None  # X of "what did X say", when X is a name: the article must report X's words
     speaker: str | None = None  # X of "what did X say/think/want", or "according to X": rank X's words first
+    intent: bool = False  # the speaker is X of "is X going to ...?" (what X means to do), not a speech verb
 
 
 def strip_markup(question: str) -> str:
@@ -102,6 +115,16 @@ def asked_speaker(question: str) -> str | None:
         return subject
     match = _ACCORDING.search(question)
     return match["subject"] if match else None
+
+
+def intent_subject(question: str) -> str | None:
+    """X in a yes/no question about what X means to do ("is X going to ...", "does X plan to ..."), when X
+    is a name; the answer is in X's own words."""
+    match = _INTENT.search(question)
+    subject = match and (match["subject"] or match["other"])
+    if not subject or subject.split()[0].lower() in _NOT_NAMES:
+        return None
+    return subject
 
 
 def quoted_speaker(question: str) -> str | None:
@@ -197,10 +220,13 @@ def analyse(question: str, known: Callable[[str], bool] | None = None) -> Questi
         capitalised = [word for word in _WORD.findall(cased) if word[0].isupper()]
         if known is None or not all(known(word) for word in capitalised):
             persons.extend(_person_entities(cased, min_words=min_words))
+    speaker = asked_speaker(text)
+    intender = None if speaker else intent_subject(text)
     return QuestionInfo(
         text=text,
         answer_labels=answer_labels(text),
         persons=_unique(persons),
         quoted=quoted_speaker(text),
-        speaker=asked_speaker(text),
+        speaker=speaker or intender,
+        intent=intender is not None,
     )

@@ -182,11 +182,12 @@ class Newsdesk:
         index = self.index
         vector = encode_query(self.embedder, [info.text])[0]
         w = weights or Weights()
-        routed = bool(info.speaker and w.speaker)
+        speaker = info.speaker if w.intent or not info.intent else None
+        routed = bool(speaker and w.speaker)
         depth = max(top_k, ROUTE_DEPTH) if routed else top_k
         result = index.search(vector, info, top_k=depth, article=article, weights=w)
-        if routed and info.speaker:
-            result = self._route_to_speaker(result, info.speaker, w.speaker, top_k)
+        if routed and speaker:
+            result = self._route_to_speaker(result, speaker, w.speaker, top_k)
         speakers = None
         if info.quoted:
             # The articles searched, or in a corpus those of the top passages: the ones a reader would see.
