@@ -261,27 +261,30 @@ class PassageIndex:
         sentence_lexical = _normalised(sentence_bm25[flat])
         sentence_score = w.dense * sentence_dense + (1 - w.dense) * sentence_lexical
         passage_score = w.dense * dense + (1 - w.dense) * lexical
+        question_words = entity_words(info.text)
+        starts = _starts(lengths)
+
+        def add_bonus(held: np.ndarray, weight: float) -> None:
+            """``weight`` added to each sentence ``held`` marks, and to the passage holding it."""
+            nonlocal sentence_score, passage_score
+            sentence_score = sentence_score + weight * held[flat]
+            passage_score = passage_score + weight * np.logical_or.reduceat(held[flat], starts)
+
         typed = None
         if info.answer_labels:
             labels = info.answer_labels
             if not w.point_dates and "DATE" in labels:
                 labels = labels | {SPAN_LABEL}
-            typed = self._entities.novel(labels, entity_words(info.text))
+            typed = self._entities.novel(labels, question_words)
         if typed is not None and w.type_bonus:
-            sentence_score = sentence_score + w.type_bonus * typed[flat]
-            passage_score = passage_score + w.type_bonus * np.logical_or.reduceat(
-                typed[flat], _starts(lengths)
-            )
+            add_bonus(typed, w.type_bonus)
         if info.answer_labels == AGENT_LABELS and w.intro:
-            intro = self._intros.novel(frozenset({"PERSON"}), entity_words(info.text), any_word=True)
-            sentence_score = sentence_score + w.intro * intro[flat]
-            passage_score = passage_score + w.intro * np.logical_or.reduceat(intro[flat], _starts(lengths))
+            add_bonus(self._intros.novel(frozenset({"PERSON"}), question_words, any_word=True), w.intro)
         if w.count and (nouns := _HOW_MANY.search(info.text)):
             counted = np.zeros(len(self.sentences), dtype=bool)
             for stem in terms(nouns[1]):
                 counted[self._counted.get(stem, [])] = True
-            sentence_score = sentence_score + w.count * counted[flat]
-            passage_score = passage_score + w.count * np.logical_or.reduceat(counted[flat], _starts(lengths))
+            add_bonus(counted, w.count)
         best_score, best = _segment_argmax(sentence_score, lengths)
         best = flat[best]
         fused = (1 - w.sentence) * passage_score + w.sentence * best_score
@@ -291,7 +294,7 @@ class PassageIndex:
                 fused + w.article_terms * _normalised(self._article_bm25.scores(tokens))[self._row_article]
             )
         if article is None and w.article_names:
-            fused = fused - w.article_names * self._missing_names(info.text)
+            fused = fused - w.article_names * self._missing_names(question_words)
         order = np.argsort(-fused, kind="stable")
         # Whether the passages a reader would look at hold an entity of the asked type at all.
         typed_answer = typed is None or any(
@@ -309,10 +312,10 @@ class PassageIndex:
         top = float(sentence_dense.max()) if len(sentence_dense) else 0.0
         return SearchResult(ranked, max(top, float(dense.max())), typed_answer)
 
-    def _missing_names(self, question: str) -> np.ndarray | float:
-        """Per passage, the share of the question's names (mentioned by some articles only) that its
-        article does not mention; 0.0 when the question names nothing that tells articles apart."""
-        named = [self._name_articles[w] for w in entity_words(question) if w in self._name_articles]
+    def _missing_names(self, question_words: frozenset[str]) -> np.ndarray | float:
+        """Per passage, the share of the question's names (its ``entity_words`` that some articles mention
+        and others do not) that its article does not mention; 0.0 when none tells articles apart."""
+        named = [self._name_articles[w] for w in question_words if w in self._name_articles]
         if not named:
             return 0.0
         missing = np.zeros(len(self.passages), dtype=np.float32)

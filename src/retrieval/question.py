@@ -64,7 +64,7 @@ _INTENT = re.compile(
     re.I,
 )
 # Subjects that name nobody whose quotes could be found: pronouns, and descriptions ("the court").
-_NOT_NAMES = frozenset("the a an his her their its this that our your he she they it there we you i".split())
+_NOT_NAMES = _DETERMINERS | frozenset("he she they it there we you i".split())
 _WORD = re.compile(r"[A-Za-z][\w’'.-]*")
 # Markup and mentions a Discord user may type around a question: **bold**, _italics_, `code`, @everyone.
 _MARKUP = re.compile(r"[*_~`|>]+|<@[!&]?\d+>|@(?:everyone|here)\b")
