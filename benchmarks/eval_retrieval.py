@@ -9,7 +9,9 @@ Question sets:
   one of the evidence strings. The articles are split by a fixed rule, their position in id order: even
   positions are the development half (the weights were chosen there), odd positions the held-back half.
   "corpus" asks every question of one corpus of all 12 articles; "corpus, dev. q." and "corpus, held q."
-  are its questions on the articles of each half (decisions read the first).
+  are its questions on the articles of each half (decisions read the first). "one article of 12" asks
+  each question of the 12-article corpus restricted to its own article, as the bot's article threads and
+  default articles do in a library: it must score as the two halves together.
 - --qa FILE --qa-articles FILE: any set in the same format instead, such as real users' voted questions
   from `newsdesk feedback export --out FILE --articles FILE` (scored per article and as one corpus).
 - benchmarks/questions.json: the project's own questions on the bundled article (a hit is a passage of
@@ -230,7 +232,8 @@ def main() -> int:
             return 2
         articles, questions, _ = load_qa(args.qa, args.qa_articles)
         corpus_name = f"corpus of {len(articles)}"
-        sets = {"qa file": questions, corpus_name: questions}
+        library_name = f"one article of {len(articles)}"
+        sets = {"qa file": questions, corpus_name: questions, library_name: questions}
         corpus_sets = {corpus_name}
     else:
         if not (args.data / "polnear-dev-qa.jsonl").is_file():
@@ -239,6 +242,7 @@ def main() -> int:
         articles, questions, ids = load_polnear(args.data)
         develop, held = set(ids[0::2]), set(ids[1::2])
         corpus_name = "corpus of 12"
+        library_name = "one article of 12"
         sets = {
             "develop half": [q for q in questions if q.article in develop],
             "held-back half": [q for q in questions if q.article in held],
@@ -246,6 +250,7 @@ def main() -> int:
             # The corpus split by the half a question's article is in: decisions read the develop part.
             "corpus, dev. q.": [q for q in questions if q.article in develop],
             "corpus, held q.": [q for q in questions if q.article in held],
+            library_name: questions,
             "own set": own_questions,
         }
         corpus_sets = {corpus_name, "corpus, dev. q.", "corpus, held q."}
@@ -269,6 +274,8 @@ def main() -> int:
             for name, subset in sets.items():
                 if name in corpus_sets:
                     result = score(corpus, system, subset, corpus=True)
+                elif name == library_name:
+                    result = score(corpus, system, subset, corpus=False)
                 else:
                     by_article = defaultdict(list)
                     for q in subset:
@@ -307,12 +314,12 @@ def _merge(parts: list[dict]) -> dict:
 
 def _print(rows: list[dict], verbose: bool) -> None:
     print(
-        f"{'system':<28} {'set':<15} {'n':>4} {'hit@1':>6} {'hit@3':>6} "
+        f"{'system':<28} {'set':<17} {'n':>4} {'hit@1':>6} {'hit@3':>6} "
         f"{'ans.sent':>8} {'f.abst':>7} {'abst':>6}"
     )
     for r in rows:
         print(
-            f"{r['system']:<28} {r['set']:<15} {r['questions']:>4} {r['hit@1']:>6.3f} {r['hit@3']:>6.3f} "
+            f"{r['system']:<28} {r['set']:<17} {r['questions']:>4} {r['hit@1']:>6.3f} {r['hit@3']:>6.3f} "
             f"{r['answer sentence']:>8.3f} {r['false abstention']:>7.3f} {r['abstained']:>6.3f}"
         )
     print()

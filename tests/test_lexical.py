@@ -51,3 +51,15 @@ def test_grouped_documents_score_as_their_concatenations():
     joined = BM25([["ferry", "fare", "ferry", "fare", "rise"], ["rise", "bus", "bus", "ferry"]])
     for query in (["ferry"], ["fare", "bus"], ["rise", "ferry", "unknown"]):
         np.testing.assert_allclose(grouped.scores(query), joined.scores(query), rtol=1e-6)
+
+
+def test_a_subset_scores_as_an_index_of_those_documents_alone():
+    # Asked of one article in a library, "ferry" is common there and must weigh as little as it would if
+    # that article were indexed alone, whatever the other articles hold.
+    documents = [["ferry", "fare", "ferry"], ["fare", "rise"], ["rise", "bus", "bus"], ["ferry"], ["bus"]]
+    rows = np.array([3, 0, 2])
+    alone = BM25([documents[r] for r in rows])
+    subset = BM25(documents).subset(rows)
+    for query in (["ferry"], ["fare", "bus"], ["rise", "ferry", "unknown"]):
+        np.testing.assert_allclose(subset.scores(query), alone.scores(query), rtol=1e-6)
+    assert not np.allclose(subset.scores(["ferry"]), BM25(documents).scores(["ferry"])[rows])

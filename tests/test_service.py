@@ -392,3 +392,32 @@ def test_in_a_corpus_the_article_covering_more_of_the_question_s_terms_is_prefer
     without, _ = service.search(question, top_k=1, weights=Weights(article_terms=0.0))
     assert service.index.passages[without.ranked[0].index].article == "bus"  # what the lever changes
     assert service.ask(question, top_k=1).hits[0].passage.article == "ferry"
+
+
+def test_one_article_asked_inside_a_library_ranks_as_it_does_alone(
+    tmp_path: Path, settings: RetrievalSettings
+):
+    """A thread or a default article asks one article of a library: the other articles must not change
+    how its words weigh ("ferry" is rare in the library but in most of the ferry article's paragraphs)."""
+    (tmp_path / "library").mkdir()
+    (tmp_path / "alone").mkdir()
+    library = corpus_of(tmp_path / "library", settings, ferry=FERRY_ARTICLE, bus=BUS_ARTICLE)
+    alone = corpus_of(tmp_path / "alone", settings, ferry=FERRY_ARTICLE)
+    for question in ("why did the island ferry fares rise?", "how many crew sail at night?", "fuel costs"):
+        inside = library.ask(question, top_k=3, article="ferry")
+        outside = alone.ask(question, top_k=3)
+        assert [h.passage.paragraph for h in inside.hits] == [h.passage.paragraph for h in outside.hits]
+        assert [h.score for h in inside.hits] == pytest.approx([h.score for h in outside.hits], abs=1e-4)
+        assert [h.answer for h in inside.hits] == [h.answer for h in outside.hits]
+
+
+def test_a_person_only_another_article_mentions_is_absent_from_the_article_asked(
+    tmp_path: Path, settings: RetrievalSettings
+):
+    service = corpus_of(tmp_path, settings, bridge=BRIDGE_ARTICLE, council=COUNCIL_ARTICLE)
+    question = "What did Jane Marlow say about the bridge budget?"
+    inside = service.ask(question, article="council")
+    assert not inside.answerable
+    assert inside.reason == "the article never mentions Jane Marlow"
+    assert "Marlow" not in (service.ask(question).reason or "")
+    assert "Marlow" not in (service.ask(question, article="bridge").reason or "")

@@ -23,6 +23,11 @@ over one article's paragraphs while another article's single paragraph matches a
 Every weight was chosen on the development half of the independent question set
 (benchmarks/eval_retrieval.py) and kept only if it also helped the other half.
 
+A search restricted to one article of a larger corpus (a thread's or a channel's article in a library)
+weighs words by that article's own BM25 statistics and checks names against its own words, so it ranks and
+abstains as it would over that article alone; those statistics are built from the postings on the
+article's first restricted search and kept.
+
 Passages, sentences, their vectors and entity labels are cached per article, so a corpus that changes in
 one article re-embeds only that article. The FAISS and BM25 structures are rebuilt from the cached arrays
 at load time: for a flat index that is a copy, far cheaper than reading a second serialised form.
@@ -35,6 +40,7 @@ import io
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
@@ -231,6 +237,8 @@ class PassageIndex:
         # Each article as one document of its sentences, for how well it covers a question's terms.
         sentence_article = np.array([numbers[s.article] for s in self.sentences], dtype=np.int64)
         self._article_bm25 = self._sentence_bm25.grouped(sentence_article, len(numbers))
+        self._scopes: dict[str, _Scope] = {}
+        self._scopes_lock = threading.Lock()  # the bot searches from several threads
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -253,12 +261,17 @@ class PassageIndex:
         query = np.ascontiguousarray(query_vector.reshape(-1), dtype=np.float32)
         dense = self._dense_scores(query, None if article is None else rows)
         tokens = [t for t in terms(info.text) if t in self._terms]
-        lexical = _normalised(self._bm25.scores(tokens)[rows])
         lengths = np.array([len(self.members[r]) for r in rows], dtype=np.int64)
         flat = np.concatenate([self.members[r] for r in rows])
+        scope = self._scope(article)
+        if scope is None:
+            lexical = _normalised(self._bm25.scores(tokens)[rows])
+            sentence_lexical = _normalised(self._sentence_bm25.scores(tokens)[flat])
+        else:
+            lexical = _normalised(scope.bm25.scores(tokens))
+            at = np.searchsorted(scope.sentence_rows, flat)
+            sentence_lexical = _normalised(scope.sentence_bm25.scores(tokens)[at])
         sentence_dense = self.sentence_vectors[flat] @ query
-        sentence_bm25 = self._sentence_bm25.scores(tokens)
-        sentence_lexical = _normalised(sentence_bm25[flat])
         sentence_score = w.dense * sentence_dense + (1 - w.dense) * sentence_lexical
         passage_score = w.dense * dense + (1 - w.dense) * lexical
         question_words = entity_words(info.text)
@@ -289,11 +302,12 @@ class PassageIndex:
         best = flat[best]
         fused = (1 - w.sentence) * passage_score + w.sentence * best_score
         fused = fused - w.heading * self._headings[rows]
-        if article is None and w.article_terms:
+        several = article is None and len(self._article_rows) > 1  # the article-level terms apply
+        if several and w.article_terms:
             fused = (
                 fused + w.article_terms * _normalised(self._article_bm25.scores(tokens))[self._row_article]
             )
-        if article is None and w.article_names:
+        if several and w.article_names:
             fused = fused - w.article_names * self._missing_names(question_words)
         order = np.argsort(-fused, kind="stable")
         # Whether the passages a reader would look at hold an entity of the asked type at all.
@@ -311,6 +325,33 @@ class PassageIndex:
             )
         top = float(sentence_dense.max()) if len(sentence_dense) else 0.0
         return SearchResult(ranked, max(top, float(dense.max())), typed_answer)
+
+    def lexicon_of(self, article: str | None) -> Lexicon:
+        """What the searched text can name: the whole corpus, or with ``article`` that article alone (a
+        person only another article mentions is absent from it)."""
+        scope = self._scope(article)
+        return self.lexicon if scope is None else scope.lexicon
+
+    def _scope(self, article: str | None) -> _Scope | None:
+        """The statistics of one article alone, for a search restricted to it; None for the whole corpus
+        (or an article that is all of it), whose statistics the index already holds."""
+        rows = self._article_rows.get(article) if article is not None else None
+        if article is None or rows is None or len(rows) == len(self.passages):
+            return None
+        with self._scopes_lock:
+            scope = self._scopes.get(article)
+            if scope is None:
+                if len(self._scopes) >= _SCOPES_KEPT:
+                    self._scopes.pop(next(iter(self._scopes)))
+                sentence_rows = np.unique(np.concatenate([self.members[r] for r in rows]))
+                scope = _Scope(
+                    bm25=self._bm25.subset(rows),
+                    sentence_rows=sentence_rows,
+                    sentence_bm25=self._sentence_bm25.subset(sentence_rows),
+                    lexicon=Lexicon.from_texts(self.passages[r].text for r in rows),
+                )
+                self._scopes[article] = scope
+            return scope
 
     def _missing_names(self, question_words: frozenset[str]) -> np.ndarray | float:
         """Per passage, the share of the question's names (its ``entity_words`` that some articles mention
@@ -330,6 +371,22 @@ class PassageIndex:
         out = np.empty(len(self.passages), dtype=np.float32)
         out[ids[0]] = scores[0]
         return out
+
+
+# Articles whose own statistics are kept for searches restricted to them (the oldest is dropped first).
+_SCOPES_KEPT = 256
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """One article's own BM25 statistics and lexicon. Searched alone, an article weighs its words by how
+    rare they are in it, not in the library: a word every passage of the article shares ("Pagliano" in an
+    article about him) tells its passages apart no better than "the", however rare it is elsewhere."""
+
+    bm25: BM25  # over the article's passages, in the index's row order
+    sentence_rows: np.ndarray  # the article's sentences, ascending
+    sentence_bm25: BM25  # over those sentences, in that order
+    lexicon: Lexicon
 
 
 def entity_words(text: str) -> frozenset[str]:

@@ -75,6 +75,20 @@ class BM25:
         out._build(self.vocabulary, counts, keys % size, frequencies, lengths, self._k1, self._b)
         return out
 
+    def subset(self, rows: np.ndarray) -> BM25:
+        """The BM25 index of the documents ``rows`` alone (distinct; document i of the result is ``rows[i]``),
+        built from the postings: its document frequencies and average length are those of the subset."""
+        position = np.full(self.size, -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        mapped = position[self._documents]
+        keep = mapped >= 0
+        terms = np.repeat(np.arange(len(self._counts), dtype=np.int64), self._counts)[keep]
+        counts = np.bincount(terms, minlength=len(self._counts)).astype(np.int64)
+        out = BM25.__new__(BM25)
+        frequencies, lengths = self._frequencies[keep], self._lengths[rows]
+        out._build(self.vocabulary, counts, mapped[keep], frequencies, lengths, self._k1, self._b)
+        return out
+
     def __contains__(self, term: str) -> bool:
         return term in self.vocabulary
 

@@ -176,10 +176,11 @@ class Newsdesk:
 
         ``weights`` varies the ranking, for evaluation; the defaults are the measured ones.
         """
-        info = analyse(question, self.index.lexicon.knows_name)
+        index = self.index
+        lexicon = index.lexicon_of(article)
+        info = analyse(question, lexicon.knows_name)
         if not info.text:
             raise QuestionError("the question holds nothing but markup")
-        index = self.index
         vector = encode_query(self.embedder, [info.text])[0]
         w = weights or Weights()
         speaker = info.speaker if w.intent or not info.intent else None
@@ -199,7 +200,7 @@ class Newsdesk:
                 for name in (s.name, *s.aliases)
             ]
         evidence = weigh(
-            info, result.top_cosine, index.lexicon, typed_answer=result.typed_answer, speakers=speakers
+            info, result.top_cosine, lexicon, typed_answer=result.typed_answer, speakers=speakers
         )
         return result, evidence
 
