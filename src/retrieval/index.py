@@ -298,7 +298,7 @@ class PassageIndex:
             for stem in terms(nouns[1]):
                 counted[self._counted.get(stem, [])] = True
             add_bonus(counted, w.count)
-        best_score, best = _segment_argmax(sentence_score, lengths)
+        best_score, best = _segment_argmax(sentence_score, lengths, starts)
         best = flat[best]
         fused = (1 - w.sentence) * passage_score + w.sentence * best_score
         fused = fused - w.heading * self._headings[rows]
@@ -335,9 +335,14 @@ class PassageIndex:
     def _scope(self, article: str | None) -> _Scope | None:
         """The statistics of one article alone, for a search restricted to it; None for the whole corpus
         (or an article that is all of it), whose statistics the index already holds."""
-        rows = self._article_rows.get(article) if article is not None else None
-        if article is None or rows is None or len(rows) == len(self.passages):
+        if article is None:
             return None
+        rows = self._article_rows.get(article)
+        if rows is None or len(rows) == len(self.passages):
+            return None
+        scope = self._scopes.get(article)  # every search asks twice (lexicon, then ranking): no lock then
+        if scope is not None:
+            return scope
         with self._scopes_lock:
             scope = self._scopes.get(article)
             if scope is None:
@@ -521,9 +526,11 @@ def _starts(lengths: np.ndarray) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
 
 
-def _segment_argmax(scores: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The maximum of each segment of ``scores`` (consecutive runs of ``lengths``, none empty), and where."""
-    starts = _starts(lengths)
+def _segment_argmax(
+    scores: np.ndarray, lengths: np.ndarray, starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The maximum of each segment of ``scores`` (consecutive runs of ``lengths``, none empty, beginning at
+    ``starts``), and where."""
     maxima = np.maximum.reduceat(scores, starts)
     segment = np.repeat(np.arange(len(lengths)), lengths)
     at_max = np.flatnonzero(scores >= maxima[segment])

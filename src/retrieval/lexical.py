@@ -66,8 +66,7 @@ class BM25:
     def grouped(self, groups: np.ndarray, size: int) -> BM25:
         """The BM25 index of ``size`` documents, each the concatenation of this index's documents in one
         group (``groups[d]`` is document d's group); built from the postings, without re-reading text."""
-        terms = np.repeat(np.arange(len(self._counts), dtype=np.int64), self._counts)
-        keys, inverse = np.unique(terms * size + groups[self._documents], return_inverse=True)
+        keys, inverse = np.unique(self._posting_terms() * size + groups[self._documents], return_inverse=True)
         frequencies = np.bincount(inverse, weights=self._frequencies).astype(np.float32)
         counts = np.bincount(keys // size, minlength=len(self._counts)).astype(np.int64)
         lengths = np.bincount(groups, weights=self._lengths, minlength=size).astype(np.float32)
@@ -82,12 +81,15 @@ class BM25:
         position[rows] = np.arange(len(rows))
         mapped = position[self._documents]
         keep = mapped >= 0
-        terms = np.repeat(np.arange(len(self._counts), dtype=np.int64), self._counts)[keep]
-        counts = np.bincount(terms, minlength=len(self._counts)).astype(np.int64)
+        counts = np.bincount(self._posting_terms()[keep], minlength=len(self._counts)).astype(np.int64)
         out = BM25.__new__(BM25)
         frequencies, lengths = self._frequencies[keep], self._lengths[rows]
         out._build(self.vocabulary, counts, mapped[keep], frequencies, lengths, self._k1, self._b)
         return out
+
+    def _posting_terms(self) -> np.ndarray:
+        """The term id of each posting (postings are stored term by term)."""
+        return np.repeat(np.arange(len(self._counts), dtype=np.int64), self._counts)
 
     def __contains__(self, term: str) -> bool:
         return term in self.vocabulary
